@@ -1,0 +1,4 @@
+//! rust-eventsource: a Server-Sent Events client over `fetch` and `ReadableStream`.
+#![deny(missing_docs)]
+
+pub mod parser;

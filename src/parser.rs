@@ -1,0 +1,372 @@
+//! The event stream parser: bytes in, events out, no IO.
+//!
+//! Implements the interpretation rules of the WHATWG HTML standard,
+//! [§9.2.6 "Interpreting an event stream"](https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
+//!
+//! The parser works on bytes and decodes UTF-8 per field value. That gives the same result as
+//! decoding the whole stream first (what the spec says): the delimiters CR, LF, `:` and U+0020
+//! are ASCII, an ASCII byte is never part of a multi-byte sequence, and invalid sequences are
+//! replaced with U+FFFD by maximal subpart in both Rust's lossy decoder and the
+//! [WHATWG UTF-8 decoder](https://encoding.spec.whatwg.org/#utf-8-decoder). A character split
+//! across chunks is therefore decoded whole, because a value is decoded only once its line ended.
+//!
+//! Every input byte is looked at a bounded number of times, and the bytes held for one event are
+//! bounded by [`Parser::new`]'s `max_event_bytes`: overflowing it is [`ParseError::EventTooLarge`]
+//! and a terminated parser.
+
+use std::borrow::Cow;
+use std::fmt;
+
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// One dispatched event, borrowed from the parser's buffers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event<'a> {
+    /// The `event` field of the block, or `""` when it had none (the spec then names it
+    /// `"message"`; see [`Event::event_type`]).
+    pub raw_type: &'a str,
+    /// The `data` lines joined with LF, without the final LF.
+    pub data: &'a str,
+    /// The last event ID of the source when this event was dispatched.
+    pub last_event_id: &'a str,
+}
+
+impl Event<'_> {
+    /// The event type as the spec dispatches it: `"message"` when no `event` field was given.
+    pub fn event_type(&self) -> &str {
+        if self.raw_type.is_empty() {
+            "message"
+        } else {
+            self.raw_type
+        }
+    }
+}
+
+/// What the parser reports besides its return value.
+pub trait Sink {
+    /// An event was dispatched (the blank line that ends it has been read).
+    fn event(&mut self, event: Event<'_>);
+    /// A valid `retry` field set the reconnection time, in milliseconds (saturated at `u64::MAX`).
+    fn retry(&mut self, _millis: u64) {}
+}
+
+/// Why the parser stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseError {
+    /// A line, or the data of one event, passed the byte limit given to [`Parser::new`].
+    EventTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::EventTooLarge { limit } => {
+                write!(f, "an event or line of the stream is larger than {limit} bytes")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A push parser for `text/event-stream` bodies.
+///
+/// Feed it chunks as they arrive with [`Parser::feed`]; call [`Parser::end_of_stream`] when the
+/// body ends or the connection drops, before feeding the next connection's body.
+#[derive(Debug)]
+pub struct Parser {
+    max_event_bytes: usize,
+    /// Bytes of a line that started in an earlier chunk and has not ended yet.
+    line: Vec<u8>,
+    /// The data buffer of the spec: each `data` value followed by LF.
+    data: Vec<u8>,
+    /// The event type buffer of the spec.
+    event_type: Vec<u8>,
+    /// The last event ID buffer of the spec: set by `id` fields, committed on dispatch.
+    id_buffer: Vec<u8>,
+    /// The last event ID string of the event source, decoded.
+    last_event_id: String,
+    /// Set when a chunk ended with CR: that CR already ended its line, so a LF at the start of
+    /// the next chunk belongs to it (CRLF). Cleared by the next byte, whatever it is.
+    after_cr: bool,
+    /// Set while the pending line is a comment that spans chunks: its bytes are dropped instead
+    /// of buffered, so a comment of any length costs no memory. Cleared when that line ends.
+    skipping_comment: bool,
+    /// How many bytes of a UTF-8 BOM have been matched at the start of the stream, or `None`
+    /// once the start of the stream has been decided (BOM stripped or absent).
+    bom_matched: Option<usize>,
+    /// Set by a limit error; a failed parser stays failed until [`Parser::end_of_stream`].
+    failed: Option<ParseError>,
+}
+
+impl Parser {
+    /// A parser that fails with [`ParseError::EventTooLarge`] when a line or the data of one
+    /// event holds more than `max_event_bytes` bytes.
+    pub fn new(max_event_bytes: usize) -> Self {
+        Parser {
+            max_event_bytes,
+            line: Vec::new(),
+            data: Vec::new(),
+            event_type: Vec::new(),
+            id_buffer: Vec::new(),
+            last_event_id: String::new(),
+            after_cr: false,
+            skipping_comment: false,
+            bom_matched: Some(0),
+            failed: None,
+        }
+    }
+
+    /// The last event ID string: the `id` of the last dispatched block that had one.
+    pub fn last_event_id(&self) -> &str {
+        &self.last_event_id
+    }
+
+    /// Sets the last event ID string, as a caller-provided `Last-Event-ID` does before the first
+    /// connection. Ignored when `id` contains U+0000, as the spec ignores such `id` fields.
+    pub fn set_last_event_id(&mut self, id: &str) {
+        if !id.contains('\0') {
+            self.last_event_id.clear();
+            self.last_event_id.push_str(id);
+            self.id_buffer.clear();
+            self.id_buffer.extend_from_slice(id.as_bytes());
+        }
+    }
+
+    /// Ends the current stream: "Once the end of the file is reached, any pending data must be
+    /// discarded. (If the file ends in the middle of an event, before the final empty line, the
+    /// incomplete event is not dispatched.)" The last event ID string is kept; an `id` of the
+    /// unfinished block is not committed. The parser is then ready for a new stream (a BOM is
+    /// stripped again, a limit error is forgotten).
+    pub fn end_of_stream(&mut self) {
+        self.line.clear();
+        self.data.clear();
+        self.event_type.clear();
+        self.id_buffer.clear();
+        self.id_buffer.extend_from_slice(self.last_event_id.as_bytes());
+        self.after_cr = false;
+        self.skipping_comment = false;
+        self.bom_matched = Some(0);
+        self.failed = None;
+        // Release the memory of a huge event instead of keeping it for the next connection.
+        for buffer in [&mut self.line, &mut self.data] {
+            if buffer.capacity() > 64 * 1024 {
+                *buffer = Vec::new();
+            }
+        }
+    }
+
+    /// Parses one chunk of the body, reporting events and retry values to `sink` as soon as they
+    /// are complete. A CR at the end of the chunk ends its line at once.
+    ///
+    /// # Errors
+    /// [`ParseError::EventTooLarge`] when a line or the data of one event passes the limit; the
+    /// parser then ignores further input until [`Parser::end_of_stream`].
+    pub fn feed(&mut self, chunk: &[u8], sink: &mut impl Sink) -> Result<(), ParseError> {
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
+        let mut rest = chunk;
+        if let Some(matched) = self.bom_matched {
+            rest = self.strip_bom(matched, rest);
+            if self.bom_matched.is_some() {
+                return Ok(());
+            }
+        }
+        if self.after_cr && !rest.is_empty() {
+            self.after_cr = false;
+            if rest[0] == b'\n' {
+                rest = &rest[1..];
+            }
+        }
+        while let Some(end) = find_line_end(rest) {
+            let (head, tail) = rest.split_at(end);
+            if self.skipping_comment {
+                self.skipping_comment = false;
+            } else if self.line.is_empty() {
+                self.process_line(head, sink)?;
+            } else {
+                self.line.extend_from_slice(head);
+                let line = std::mem::take(&mut self.line);
+                let result = self.process_line(&line, sink);
+                self.line = line;
+                self.line.clear();
+                result?;
+            }
+            // `tail` starts with the CR or LF that ended the line.
+            rest = if tail[0] == b'\r' {
+                match tail.get(1) {
+                    Some(b'\n') => &tail[2..],
+                    Some(_) => &tail[1..],
+                    None => {
+                        self.after_cr = true;
+                        &tail[1..]
+                    }
+                }
+            } else {
+                &tail[1..]
+            };
+        }
+        if !rest.is_empty() && !self.skipping_comment {
+            if self.line.is_empty() && rest[0] == b':' {
+                self.skipping_comment = true;
+            } else {
+                self.line.extend_from_slice(rest);
+                self.check_size(self.line.len() + self.data.len())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Strips "one leading U+FEFF BYTE ORDER MARK character, if any" (§9.2.5). Returns the input
+    /// that follows the BOM, or that follows the bytes given back when the start was no BOM.
+    fn strip_bom<'c>(&mut self, matched_before: usize, chunk: &'c [u8]) -> &'c [u8] {
+        let mut matched = matched_before;
+        while matched < BOM.len() {
+            match chunk.get(matched - matched_before) {
+                None => {
+                    self.bom_matched = Some(matched);
+                    return &[];
+                }
+                Some(&byte) if byte == BOM[matched] => matched += 1,
+                Some(_) => {
+                    // Not a BOM: every byte looked at is content. The ones from earlier chunks
+                    // are not CR, LF or ':', so they start the first line.
+                    self.bom_matched = None;
+                    self.line.extend_from_slice(&BOM[..matched_before]);
+                    return chunk;
+                }
+            }
+        }
+        self.bom_matched = None;
+        &chunk[BOM.len() - matched_before..]
+    }
+
+    fn check_size(&mut self, held: usize) -> Result<(), ParseError> {
+        if held > self.max_event_bytes {
+            let error = ParseError::EventTooLarge { limit: self.max_event_bytes };
+            self.failed = Some(error);
+            Err(error)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Processes one complete line, without its end-of-line.
+    fn process_line(&mut self, line: &[u8], sink: &mut impl Sink) -> Result<(), ParseError> {
+        // "If the line is empty (a blank line): Dispatch the event."
+        if line.is_empty() {
+            self.dispatch(sink);
+            return Ok(());
+        }
+        // "If the line starts with a U+003A COLON character (:): Ignore the line."
+        // Otherwise the field name is what precedes the first colon, the value what follows it
+        // without one leading U+0020 SPACE; a line without a colon is a field with an empty value.
+        let colon = line.iter().position(|&b| b == b':');
+        if colon == Some(0) {
+            return Ok(());
+        }
+        // The same bound as for a line still arriving, so that where the chunks split the
+        // stream never changes the outcome. It also bounds the event type and ID buffers.
+        self.check_size(line.len() + self.data.len())?;
+        let (name, value) = match colon {
+            Some(colon) => {
+                let value = &line[colon + 1..];
+                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &[][..]),
+        };
+        match name {
+            b"data" => {
+                // "Append the field value to the data buffer, then append a single U+000A LINE
+                // FEED (LF) character to the data buffer."
+                self.data.extend_from_slice(value);
+                self.data.push(b'\n');
+            }
+            b"event" => {
+                // "Set the event type buffer to field value."
+                self.event_type.clear();
+                self.event_type.extend_from_slice(value);
+            }
+            b"id" => {
+                // "If the field value does not contain U+0000 NULL, then set the last event ID
+                // buffer to the field value. Otherwise, ignore the field."
+                if !value.contains(&0) {
+                    self.id_buffer.clear();
+                    self.id_buffer.extend_from_slice(value);
+                }
+            }
+            b"retry" => {
+                // "If the field value consists of only ASCII digits, then interpret the field
+                // value as an integer in base ten, and set the event stream's reconnection time
+                // to that integer. Otherwise, ignore the field." An empty value is ignored too,
+                // as browsers do.
+                if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
+                    let millis = value.iter().fold(0u64, |acc, &digit| {
+                        acc.saturating_mul(10).saturating_add(u64::from(digit - b'0'))
+                    });
+                    sink.retry(millis);
+                }
+            }
+            // "Otherwise: The field is ignored."
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// "When the user agent is required to dispatch the event" (§9.2.6).
+    fn dispatch(&mut self, sink: &mut impl Sink) {
+        // 1. "Set the last event ID string of the event source to the value of the last event
+        //    ID buffer." The buffer persists, so an event without `id` repeats the last one.
+        if self.id_buffer != self.last_event_id.as_bytes() {
+            self.last_event_id = decode(&self.id_buffer).into_owned();
+        }
+        // 2. "If the data buffer is an empty string, set the data buffer and the event type
+        //    buffer to the empty string and return."
+        if self.data.is_empty() {
+            self.event_type.clear();
+            return;
+        }
+        // 3. "If the data buffer's last character is a U+000A LINE FEED (LF) character, then
+        //    remove the last character from the data buffer." It always is: every data field
+        //    appends one.
+        let data = &self.data[..self.data.len() - 1];
+        let data = decode(data);
+        let raw_type = decode(&self.event_type);
+        sink.event(Event { raw_type: &raw_type, data: &data, last_event_id: &self.last_event_id });
+        // 6. "Set the data buffer and the event type buffer to the empty string."
+        self.data.clear();
+        self.event_type.clear();
+    }
+}
+
+/// UTF-8 decoding with U+FFFD for invalid sequences, borrowing when the bytes are valid.
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// The index of the first CR or LF in `bytes`. Scans eight bytes at a time: this is the loop
+/// every input byte goes through.
+fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const CR: u64 = LO * b'\r' as u64;
+    const LF: u64 = LO * b'\n' as u64;
+    let has_zero = |word: u64| word.wrapping_sub(LO) & !word & HI;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks_exact yields 8 bytes"));
+        if has_zero(word ^ CR) | has_zero(word ^ LF) != 0 {
+            break;
+        }
+        offset += 8;
+    }
+    bytes[offset..].iter().position(|&b| b == b'\r' || b == b'\n').map(|i| offset + i)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,308 @@
+//! Wire-byte tables, each case replayed whole, split at every byte position, one byte at a
+//! time and in pseudo-random chunkings: the outcome must never depend on the chunking.
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Out {
+    Event { event_type: String, data: String, id: String },
+    Retry(u64),
+    Error(ParseError),
+}
+
+#[derive(Default)]
+struct Record(Vec<Out>);
+
+impl Sink for Record {
+    fn event(&mut self, event: Event<'_>) {
+        self.0.push(Out::Event {
+            event_type: event.event_type().to_owned(),
+            data: event.data.to_owned(),
+            id: event.last_event_id.to_owned(),
+        });
+    }
+    fn retry(&mut self, millis: u64) {
+        self.0.push(Out::Retry(millis));
+    }
+}
+
+fn ev(event_type: &str, data: &str, id: &str) -> Out {
+    Out::Event { event_type: event_type.into(), data: data.into(), id: id.into() }
+}
+
+fn msg(data: &str) -> Out {
+    ev("message", data, "")
+}
+
+/// Feeds `chunks` to a fresh parser with the given limit; stops at the first error.
+fn run_chunks<'a>(limit: usize, chunks: impl IntoIterator<Item = &'a [u8]>) -> (Vec<Out>, String) {
+    let mut parser = Parser::new(limit);
+    let mut record = Record::default();
+    for chunk in chunks {
+        if let Err(error) = parser.feed(chunk, &mut record) {
+            record.0.push(Out::Error(error));
+            break;
+        }
+    }
+    (record.0, parser.last_event_id().to_owned())
+}
+
+/// A small deterministic generator, so failures replay.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % bound.max(1)
+    }
+}
+
+fn random_chunks(input: &[u8], seed: u64) -> Vec<&[u8]> {
+    let mut rng = Lcg(seed);
+    let mut chunks = Vec::new();
+    let mut rest = input;
+    while !rest.is_empty() {
+        let n = 1 + rng.next(rest.len().min(17));
+        let (head, tail) = rest.split_at(n);
+        chunks.push(head);
+        rest = tail;
+    }
+    chunks
+}
+
+/// Asserts the expected outcome for `input` under every chunking we try.
+fn check_limit(limit: usize, input: &[u8], expected: &[Out]) {
+    let whole = run_chunks(limit, [input]);
+    assert_eq!(whole.0, expected, "whole input {:?}", String::from_utf8_lossy(input));
+    for split in 0..=input.len() {
+        let (a, b) = input.split_at(split);
+        assert_eq!(run_chunks(limit, [a, b]), whole, "split at {split}");
+    }
+    assert_eq!(run_chunks(limit, input.chunks(1)), whole, "byte by byte");
+    for seed in 0..20 {
+        assert_eq!(run_chunks(limit, random_chunks(input, seed)), whole, "seed {seed}");
+    }
+}
+
+fn check(input: &[u8], expected: &[Out]) {
+    check_limit(1 << 20, input, expected);
+}
+
+#[test]
+fn simple_events_and_line_endings() {
+    check(b"data: hello\n\n", &[msg("hello")]);
+    check(b"data: a\r\n\r\ndata: b\r\rdata: c\n\n", &[msg("a"), msg("b"), msg("c")]);
+    check(b"data:x\r\n\ndata:y\n\r\n", &[msg("x"), msg("y")]);
+    // CRLF split across chunks is one line end, not two (which would be a blank line).
+    check(b"data: a\r\ndata: b\r\n\r\n", &[msg("a\nb")]);
+}
+
+#[test]
+fn data_lines_join_with_lf_and_lose_one_trailing_lf() {
+    check(b"data: a\ndata: b\ndata\ndata:\n\n", &[msg("a\nb\n\n")]);
+    // A `data` field with an empty value still fills the data buffer with "\n".
+    check(b"data\n\n", &[msg("")]);
+    check(b"data\ndata\n\n", &[msg("\n")]);
+    check(b"data:  two spaces\n\n", &[msg(" two spaces")]);
+    check(b"data:\tx\n\n", &[msg("\tx")]);
+}
+
+#[test]
+fn empty_data_dispatches_nothing_but_resets_the_type() {
+    check(b"event: a\n\ndata: x\n\n", &[msg("x")]);
+    check(b"event: a\nid: 1\n\ndata: y\n\n", &[ev("message", "y", "1")]);
+    check(b"\n\n\n", &[]);
+}
+
+#[test]
+fn event_type_is_named_and_reset_after_each_dispatch() {
+    check(b"event: add\ndata: 1\n\ndata: 2\n\n", &[ev("add", "1", ""), msg("2")]);
+    check(b"event: a\nevent: b\ndata: 1\n\n", &[ev("b", "1", "")]);
+    check(b"event\ndata: 1\n\n", &[msg("1")]);
+}
+
+#[test]
+fn field_names_are_case_sensitive_and_unknown_fields_ignored() {
+    check(b"Data: x\nDATA: y\nfoo: z\ndata: w\n\n", &[msg("w")]);
+    check(b" data: x\n\n", &[]);
+    check(b"data : x\n\n", &[]);
+}
+
+#[test]
+fn comments_are_ignored_at_any_length() {
+    check(b": hi\ndata: 1\n:\n\n", &[msg("1")]);
+    let mut long = b":".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 5000));
+    long.extend_from_slice(b"\ndata: 2\n\n");
+    // A comment longer than the limit is dropped, not buffered.
+    check_limit(100, &long, &[msg("2")]);
+}
+
+#[test]
+fn id_persists_resets_and_ignores_null() {
+    check(
+        b"id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n",
+        &[ev("message", "a", "1"), ev("message", "b", "1"), ev("message", "c", "")],
+    );
+    check(b"id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n", &[ev("message", "a", "1"), ev("message", "b", "1")]);
+    // An id-only block commits the id without an event.
+    let (out, last) = run_chunks(1000, [&b"id: 7\n\n"[..]]);
+    assert!(out.is_empty());
+    assert_eq!(last, "7");
+    check(b"id: 7\n\ndata: x\n\n", &[ev("message", "x", "7")]);
+    check(b"id: \xce\xbb\ndata: x\n\n", &[ev("message", "x", "\u{3bb}")]);
+}
+
+#[test]
+fn retry_takes_ascii_digits_only() {
+    check(b"retry: 1500\n", &[Out::Retry(1500)]);
+    check(b"retry: +42\nretry: -1\nretry: 1.5\nretry: 1e3\nretry:\nretry: 12a\nretry:  5\n", &[]);
+    check(b"retry: 99999999999999999999999\n", &[Out::Retry(u64::MAX)]);
+    check(b"retry: 0\nretry:7\n", &[Out::Retry(0), Out::Retry(7)]);
+}
+
+#[test]
+fn one_leading_bom_is_stripped() {
+    check(b"\xef\xbb\xbfdata: a\n\n", &[msg("a")]);
+    // The second BOM is part of the field name, so the field is unknown.
+    check(b"\xef\xbb\xbf\xef\xbb\xbfdata: a\n\ndata: b\n\n", &[msg("b")]);
+    // A partial BOM is content: U+FFFD in the field name.
+    check(b"\xef\xbbdata: a\n\ndata: b\n\n", &[msg("b")]);
+    check(b"\xef\xbb\n\ndata: b\n\n", &[msg("b")]);
+    check(b"\xefdata: a\n\n", &[]);
+    check(b"data: \xef\xbb\xbf\n\n", &[msg("\u{feff}")]);
+}
+
+#[test]
+fn invalid_utf8_becomes_replacement_characters() {
+    check(b"data: \xff\xfe\n\n", &[msg("\u{fffd}\u{fffd}")]);
+    check(b"data: \xe2\x82\n\n", &[msg("\u{fffd}")]);
+    check(b"data: \xe2\x82\xac\n\n", &[msg("\u{20ac}")]);
+    check(b"data: \xf0\x9f\x98\x80 \xc3\xa9\n\n", &[msg("\u{1f600} \u{e9}")]);
+    check(b"data: a\xe2\x82\ndata: \xacb\n\n", &[msg("a\u{fffd}\n\u{fffd}b")]);
+    check(b"data: \xed\xa0\x80\n\n", &[msg("\u{fffd}\u{fffd}\u{fffd}")]);
+    check(b"data: a\0b\n\n", &[msg("a\0b")]);
+}
+
+#[test]
+fn unfinished_event_at_end_of_stream_is_discarded() {
+    let mut parser = Parser::new(1000);
+    let mut record = Record::default();
+    parser.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n", &mut record).unwrap();
+    parser.end_of_stream();
+    assert_eq!(parser.last_event_id(), "1");
+    parser.feed(b"data: c\n\n", &mut record).unwrap();
+    assert_eq!(record.0, [ev("message", "a", "1"), ev("message", "c", "1")]);
+}
+
+#[test]
+fn end_of_stream_resets_line_state_and_bom() {
+    let mut parser = Parser::new(1000);
+    let mut record = Record::default();
+    parser.feed(b"data: x\r", &mut record).unwrap();
+    parser.end_of_stream();
+    parser.feed(b"\xef\xbb\xbf\ndata: y\n\n", &mut record).unwrap();
+    assert_eq!(record.0, [msg("y")]);
+}
+
+#[test]
+fn cr_at_chunk_end_dispatches_without_waiting() {
+    let mut parser = Parser::new(1000);
+    let mut record = Record::default();
+    parser.feed(b"data: a\r\r", &mut record).unwrap();
+    assert_eq!(record.0, [msg("a")]);
+    parser.feed(b"\ndata: b\n\n", &mut record).unwrap();
+    assert_eq!(record.0, [msg("a"), msg("b")]);
+}
+
+#[test]
+fn initial_last_event_id() {
+    let mut parser = Parser::new(1000);
+    parser.set_last_event_id("abc");
+    let mut record = Record::default();
+    parser.feed(b"data: a\n\n", &mut record).unwrap();
+    assert_eq!(record.0, [ev("message", "a", "abc")]);
+    parser.set_last_event_id("x\0");
+    assert_eq!(parser.last_event_id(), "abc");
+}
+
+#[test]
+fn limits_fail_the_same_way_for_any_chunking() {
+    // 10 bytes of data line plus nothing held: fits in 10.
+    check_limit(10, b"data: 1234\n\n", &[msg("1234")]);
+    check_limit(9, b"data: 1234\n\n", &[Out::Error(ParseError::EventTooLarge { limit: 9 })]);
+    // Data accumulates over lines: "a\n" (2) + "data: bbbb" (10) = 12 > 11.
+    check_limit(
+        11,
+        b"data: 1\n\ndata: a\ndata: bbbb\n\n",
+        &[msg("1"), Out::Error(ParseError::EventTooLarge { limit: 11 })],
+    );
+    check_limit(12, b"data: a\ndata: bbbb\n\n", &[msg("a\nbbbb")]);
+    // Unknown fields and event names count as lines too.
+    check_limit(5, b"foo: 123456\n", &[Out::Error(ParseError::EventTooLarge { limit: 5 })]);
+}
+
+#[test]
+fn failed_parser_stays_failed_until_end_of_stream() {
+    let mut parser = Parser::new(4);
+    let mut record = Record::default();
+    assert!(parser.feed(b"data: long\n\n", &mut record).is_err());
+    assert!(parser.feed(b"data\n\n", &mut record).is_err());
+    parser.end_of_stream();
+    parser.feed(b"da\n\n", &mut record).unwrap();
+}
+
+#[test]
+fn a_long_line_is_linear() {
+    // 8 MiB in 16 KiB chunks: a quadratic re-scan would take minutes here.
+    let mut parser = Parser::new(16 << 20);
+    let mut record = Record::default();
+    let chunk = vec![b'x'; 16 * 1024];
+    parser.feed(b"data: ", &mut record).unwrap();
+    for _ in 0..512 {
+        parser.feed(&chunk, &mut record).unwrap();
+    }
+    parser.feed(b"\n\n", &mut record).unwrap();
+    match &record.0[..] {
+        [Out::Event { data, .. }] => assert_eq!(data.len(), 8 << 20),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn find_line_end_matches_a_plain_scan() {
+    let mut rng = Lcg(7);
+    for _ in 0..2000 {
+        let len = rng.next(40);
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| match rng.next(20) {
+                0 => b'\r',
+                1 => b'\n',
+                _ => rng.next(256) as u8,
+            })
+            .collect();
+        let plain = bytes.iter().position(|&b| b == b'\r' || b == b'\n');
+        assert_eq!(find_line_end(&bytes), plain, "{bytes:?}");
+    }
+}
+
+/// Random streams built from a grammar of tricky pieces: any chunking yields the same outcome.
+#[test]
+fn random_streams_are_chunking_independent() {
+    let pieces: [&[u8]; 16] = [
+        b"data: x", b"data", b":", b"id: 1", b"id", b"event: e", b"retry: 5", b"\r", b"\n",
+        b"\r\n", b"\xef\xbb\xbf", b"\xe2\x82", b"\xac", b" ", b"\0", b"data:\xf0\x9f\x98\x80",
+    ];
+    let mut rng = Lcg(42);
+    for _ in 0..300 {
+        let mut input = Vec::new();
+        for _ in 0..rng.next(30) {
+            input.extend_from_slice(pieces[rng.next(pieces.len())]);
+        }
+        let limit = 4 + rng.next(60);
+        let whole = run_chunks(limit, [&input[..]]);
+        for seed in 0..10 {
+            assert_eq!(run_chunks(limit, random_chunks(&input, seed)), whole, "{input:?}");
+        }
+        assert_eq!(run_chunks(limit, input.chunks(1)), whole, "{input:?}");
+    }
+}
