@@ -291,25 +291,20 @@ impl Parser {
                 self.event_type.clear();
                 self.event_type.extend_from_slice(value);
             }
-            b"id" => {
-                // "If the field value does not contain U+0000 NULL, then set the last event ID
-                // buffer to the field value. Otherwise, ignore the field."
-                if !value.contains(&0) {
-                    self.id_buffer.clear();
-                    self.id_buffer.extend_from_slice(value);
-                }
+            // "If the field value does not contain U+0000 NULL, then set the last event ID
+            // buffer to the field value. Otherwise, ignore the field."
+            b"id" if !value.contains(&0) => {
+                self.id_buffer.clear();
+                self.id_buffer.extend_from_slice(value);
             }
-            b"retry" => {
-                // "If the field value consists of only ASCII digits, then interpret the field
-                // value as an integer in base ten, and set the event stream's reconnection time
-                // to that integer. Otherwise, ignore the field." An empty value is ignored too,
-                // as browsers do.
-                if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
-                    let millis = value.iter().fold(0u64, |acc, &digit| {
-                        acc.saturating_mul(10).saturating_add(u64::from(digit - b'0'))
-                    });
-                    sink.retry(millis);
-                }
+            // "If the field value consists of only ASCII digits, then interpret the field value
+            // as an integer in base ten, and set the event stream's reconnection time to that
+            // integer. Otherwise, ignore the field." An empty value is ignored, as browsers do.
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                let millis = value.iter().fold(0u64, |acc, &digit| {
+                    acc.saturating_mul(10).saturating_add(u64::from(digit - b'0'))
+                });
+                sink.retry(millis);
             }
             // "Otherwise: The field is ignored."
             _ => {}

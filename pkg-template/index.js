@@ -1,0 +1,233 @@
+// rust-eventsource: the JS surface. The Rust side (wasm/) connects, reads and parses; this file
+// loads it, turns its batches into event objects and its failures into SseErrors, and provides
+// the async iterator. One close path: close(), leaving a for-await loop, the signal and
+// Symbol.asyncDispose all end in #finish().
+import initWasm, { SseClient } from "./wasm/rust_eventsource.js";
+import { wasmBase64 } from "./wasm/bytes.js";
+
+let loading;
+/** Instantiates the inlined wasm once, on first use, in any environment. */
+function loadWasm() {
+  if (!loading) {
+    const binary = atob(wasmBase64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    loading = initWasm({ module_or_path: bytes });
+  }
+  return loading;
+}
+
+const ID_UNCHANGED = 0xffffffff;
+const DONE = Object.freeze({ value: undefined, done: true });
+const asyncDispose = Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose");
+
+/** The error every failure of a source rejects with; `kind` says which. */
+export class SseError extends Error {
+  constructor(kind, message, details = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "SseError";
+    this.kind = kind;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.statusText !== undefined) this.statusText = details.statusText;
+    if (details.body !== undefined) this.body = details.body;
+  }
+}
+
+function toSseError(error) {
+  if (error instanceof SseError) return error;
+  if (error && typeof error === "object" && typeof error.kind === "string") {
+    return new SseError(error.kind, error.message, error);
+  }
+  return new SseError("network", String(error?.message ?? error), { cause: error });
+}
+
+function resolveUrl(url) {
+  const base = globalThis.location?.href;
+  try {
+    return base === undefined ? new URL(url).href : new URL(url, base).href;
+  } catch {
+    throw new SyntaxError(`rust-eventsource: invalid URL ${JSON.stringify(String(url))}`);
+  }
+}
+
+/** A Server-Sent Events source over fetch, consumed with `for await`. */
+export class RustEventSource {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSED = 2;
+
+  #url;
+  #client; // SseClient once the wasm is loaded, until the stream ends
+  #finished = false; // no more events will come
+  #error; // an SseError not yet thrown to a caller
+  #inflight; // the batch being fetched, shared by concurrent next() calls
+  #text = ""; // the current batch: text and lengths (see src/batch.rs)
+  #lens = new Uint32Array(0);
+  #at = 0; // index into #lens of the next event
+  #pos = 0; // offset into #text of the next event
+  #eventId = ""; // lastEventId of the last event sliced out of a batch
+  #signal;
+  #onAbort;
+
+  constructor(url, init = {}) {
+    this.#url = resolveUrl(url);
+    const method = (init.method ?? "GET").toUpperCase();
+    if (init.body != null && (method === "GET" || method === "HEAD")) {
+      throw new TypeError(`rust-eventsource: a ${method} request cannot have a body`);
+    }
+    const headers = new Headers(init.headers);
+    const options = {
+      method,
+      headers,
+      body: init.body ?? undefined,
+      credentials: init.credentials ?? "same-origin",
+      lastEventId: init.lastEventId ?? "",
+      reconnect: init.reconnect ?? method === "GET",
+      retryDelay: init.retryDelay ?? 3000,
+      maxEventBytes: init.maxEventBytes ?? 8 * 1024 * 1024,
+      fetch: init.fetch,
+    };
+    this.#eventId = options.lastEventId;
+    const signal = init.signal;
+    if (signal) {
+      if (signal.aborted) {
+        this.#finish();
+        return;
+      }
+      this.#signal = signal;
+      this.#onAbort = () => this.close();
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+    // Connect at once, as EventSource does: the first batch is fetched before anyone asks.
+    this.#inflight = this.#fetchBatch(options);
+  }
+
+  /** 0 CONNECTING, 1 OPEN, 2 CLOSED. */
+  get readyState() {
+    if (this.#finished) return RustEventSource.CLOSED;
+    return this.#client ? this.#client.readyState : RustEventSource.CONNECTING;
+  }
+
+  /** The absolute URL requested. */
+  get url() {
+    return this.#url;
+  }
+
+  /** The last event ID: of the last event yielded, or of the stream once every parsed event was yielded. */
+  get lastEventId() {
+    if (this.#at < this.#lens.length || !this.#client) return this.#eventId;
+    return this.#client.lastEventId;
+  }
+
+  /** Aborts the request; pending and later steps finish with `done: true`. Idempotent. */
+  close() {
+    this.#error = undefined;
+    this.#finish();
+  }
+
+  #finish() {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#text = "";
+    this.#lens = new Uint32Array(0);
+    this.#at = 0;
+    const client = this.#client;
+    if (client) {
+      this.#eventId = client.lastEventId;
+      this.#client = undefined;
+      client.close();
+      // Free after the pending step (if any) has settled: it still holds the Rust state.
+      if (this.#inflight) this.#inflight.then(() => client.free());
+      else client.free();
+    }
+    if (this.#signal) {
+      this.#signal.removeEventListener("abort", this.#onAbort);
+      this.#signal = this.#onAbort = undefined;
+    }
+  }
+
+  async #fetchBatch(options) {
+    try {
+      if (options) {
+        await loadWasm();
+        if (this.#finished) return;
+        this.#client = new SseClient(
+          this.#url, options.method, options.headers, options.body, options.credentials,
+          options.lastEventId, options.reconnect, options.retryDelay, options.maxEventBytes,
+          options.fetch,
+        );
+      }
+      const client = this.#client;
+      if (!client) return;
+      const batch = await client.nextBatch();
+      if (batch === undefined) {
+        this.#finish();
+      } else if (!this.#finished) {
+        this.#text = batch[0];
+        this.#lens = batch[1];
+        this.#at = 0;
+        this.#pos = 0;
+      }
+    } catch (error) {
+      if (!this.#finished) this.#error = toSseError(error);
+      this.#finish();
+    } finally {
+      this.#inflight = undefined;
+    }
+  }
+
+  /** The next event of the current batch, or undefined. */
+  #take() {
+    const lens = this.#lens;
+    const at = this.#at;
+    if (at >= lens.length) return undefined;
+    const text = this.#text;
+    let pos = this.#pos;
+    const typeLen = lens[at];
+    const type = typeLen === 0 ? "message" : text.slice(pos, (pos += typeLen));
+    const data = text.slice(pos, (pos += lens[at + 1]));
+    const idLen = lens[at + 2];
+    if (idLen !== ID_UNCHANGED) this.#eventId = text.slice(pos, (pos += idLen));
+    this.#pos = pos;
+    this.#at = at + 3;
+    return { type, data, lastEventId: this.#eventId };
+  }
+
+  /** The async iterator protocol: the source is its own iterator. */
+  next() {
+    const event = this.#take();
+    if (event !== undefined) return Promise.resolve({ value: event, done: false });
+    return this.#nextSlow();
+  }
+
+  async #nextSlow() {
+    for (;;) {
+      const event = this.#take();
+      if (event !== undefined) return { value: event, done: false };
+      if (this.#finished) {
+        const error = this.#error;
+        if (error) {
+          this.#error = undefined;
+          throw error;
+        }
+        return DONE;
+      }
+      this.#inflight ??= this.#fetchBatch();
+      await this.#inflight;
+    }
+  }
+
+  /** Called when a for-await loop is left early: closes the source. */
+  async return() {
+    this.close();
+    return DONE;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  async [asyncDispose]() {
+    this.close();
+  }
+}

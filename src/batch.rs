@@ -1,0 +1,109 @@
+//! Events packed for one crossing into JS: one string and a table of lengths per chunk.
+//!
+//! Creating a JS string or object from wasm costs a boundary crossing each, so events are not
+//! built here. Instead every event parsed out of a chunk is appended to one `text`, and `lens`
+//! holds three numbers per event, in UTF-16 code units (what `String.prototype.slice` counts):
+//! the length of the raw event type (0 means `"message"`), of the data, and of the last event
+//! ID, or [`ID_UNCHANGED`] when it is the same as the previous event's. The JS wrapper slices
+//! the events out of `text` as they are asked for.
+
+use crate::parser::{Event, Sink};
+
+/// In `lens`, an ID length meaning "the same last event ID as the event before".
+pub const ID_UNCHANGED: u32 = u32::MAX;
+
+/// Collects the events of one chunk; also a [`Sink`] that records the `retry` value.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The event types, data and changed IDs, one after the other.
+    pub text: String,
+    /// Three UTF-16 lengths per event (see the module docs).
+    pub lens: Vec<u32>,
+    /// The last event ID sent to JS, to send only changes.
+    sent_id: String,
+    /// The last valid `retry` value seen since it was taken.
+    pub retry: Option<u64>,
+}
+
+impl Batch {
+    /// Whether no event has been added since the last [`Batch::clear`].
+    pub fn is_empty(&self) -> bool {
+        self.lens.is_empty()
+    }
+
+    /// Forgets the events (not the last ID sent), keeping the buffers' memory for the next chunk
+    /// unless a large event made them big.
+    pub fn clear(&mut self) {
+        if self.text.capacity() > 1 << 20 {
+            self.text = String::new();
+        }
+        self.text.clear();
+        self.lens.clear();
+    }
+
+    fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        utf16_len(s)
+    }
+}
+
+impl Sink for Batch {
+    fn event(&mut self, event: Event<'_>) {
+        let type_len = self.push(event.raw_type);
+        let data_len = self.push(event.data);
+        let id_len = if event.last_event_id == self.sent_id {
+            ID_UNCHANGED
+        } else {
+            self.sent_id.clear();
+            self.sent_id.push_str(event.last_event_id);
+            self.push(event.last_event_id)
+        };
+        self.lens.extend_from_slice(&[type_len, data_len, id_len]);
+    }
+
+    fn retry(&mut self, millis: u64) {
+        self.retry = Some(millis);
+    }
+}
+
+/// The length of `s` in UTF-16 code units: one per scalar value, two for those above U+FFFF.
+/// Saturates at `u32::MAX - 1`, far beyond any event the parser lets through.
+pub fn utf16_len(s: &str) -> u32 {
+    let len = if s.is_ascii() {
+        s.len()
+    } else {
+        // Each byte that does not continue a sequence starts one scalar value; a 4-byte
+        // sequence (lead byte 0xF0..=0xF4) needs a surrogate pair.
+        s.bytes().map(|b| usize::from((b & 0xC0) != 0x80) + usize::from(b >= 0xF0)).sum()
+    };
+    u32::try_from(len).unwrap_or(u32::MAX - 1).min(u32::MAX - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parser::Parser;
+
+    #[test]
+    fn utf16_lengths() {
+        for s in ["", "abc", "\u{e9}", "\u{20ac}x", "\u{1f600}", "a\u{1f600}\u{e9}\u{fffd}"] {
+            assert_eq!(utf16_len(s) as usize, s.encode_utf16().count(), "{s}");
+        }
+    }
+
+    #[test]
+    fn packs_events_and_sends_only_id_changes() {
+        let mut parser = Parser::new(1 << 20);
+        let mut batch = Batch::default();
+        parser
+            .feed(b"id: 1\nevent: e\ndata: \xf0\x9f\x98\x80\n\ndata: b\n\nid: 22\ndata: c\nretry: 9\n\n", &mut batch)
+            .unwrap();
+        assert_eq!(batch.text, "e\u{1f600}1bc22");
+        assert_eq!(batch.lens, [1, 2, 1, 0, 1, ID_UNCHANGED, 0, 1, 2]);
+        assert_eq!(batch.retry, Some(9));
+        batch.clear();
+        parser.feed(b"data: d\n\n", &mut batch).unwrap();
+        assert_eq!(batch.text, "d");
+        assert_eq!(batch.lens, [0, 1, ID_UNCHANGED]);
+    }
+}

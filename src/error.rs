@@ -1,0 +1,35 @@
+//! The ways a stream fails, as the JS `SseError.kind` names them.
+
+use std::fmt;
+
+/// Why a connection failed for good. Crosses into JS as `SseError.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The response status was not 200 (nor 204, which ends the stream without error).
+    Status,
+    /// The response's MIME type essence was not `text/event-stream`.
+    ContentType,
+    /// The request failed, or the connection broke, and no reconnection follows.
+    Network,
+    /// A line, or the data of one event, passed `maxEventBytes`.
+    EventTooLarge,
+}
+
+impl ErrorKind {
+    /// The name JS code matches on: `"status"`, `"content-type"`, `"network"`,
+    /// `"event-too-large"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Status => "status",
+            ErrorKind::ContentType => "content-type",
+            ErrorKind::Network => "network",
+            ErrorKind::EventTooLarge => "event-too-large",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
