@@ -69,6 +69,11 @@ export class RustEventSource implements AsyncIterableIterator<SseEvent>, AsyncDi
   readonly lastEventId: string;
   /** Aborts the request; pending and later steps finish with `done: true`. Idempotent. */
   close(): void;
+  /**
+   * The same stream, one step per chunk: each step yields every event parsed out of what
+   * arrived. Shares state with the per-event iterator; leaving the loop closes the source.
+   */
+  batches(): AsyncIterableIterator<SseEvent[], undefined>;
   next(): Promise<IteratorResult<SseEvent, undefined>>;
   return(): Promise<IteratorResult<SseEvent, undefined>>;
   [Symbol.asyncIterator](): this;

@@ -204,17 +204,48 @@ export class RustEventSource {
     for (;;) {
       const event = this.#take();
       if (event !== undefined) return { value: event, done: false };
-      if (this.#finished) {
-        const error = this.#error;
-        if (error) {
-          this.#error = undefined;
-          throw error;
-        }
-        return DONE;
-      }
-      this.#inflight ??= this.#fetchBatch();
-      await this.#inflight;
+      if ((await this.#refill()) === DONE) return DONE;
     }
+  }
+
+  /** Waits for the next batch; throws the pending error, or returns DONE, once finished. */
+  async #refill() {
+    if (this.#finished) {
+      const error = this.#error;
+      if (error) {
+        this.#error = undefined;
+        throw error;
+      }
+      return DONE;
+    }
+    this.#inflight ??= this.#fetchBatch();
+    await this.#inflight;
+  }
+
+  /**
+   * The same stream, one step per chunk: each step yields every event parsed out of what
+   * arrived, as an array. Shares the source's state with the per-event iterator; leaving the
+   * loop closes the source.
+   */
+  batches() {
+    const source = this;
+    return {
+      async next() {
+        for (;;) {
+          const events = [];
+          for (let event = source.#take(); event !== undefined; event = source.#take()) events.push(event);
+          if (events.length > 0) return { value: events, done: false };
+          if ((await source.#refill()) === DONE) return DONE;
+        }
+      },
+      async return() {
+        source.close();
+        return DONE;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   /** Called when a for-await loop is left early: closes the source. */
