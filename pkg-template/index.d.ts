@@ -12,8 +12,12 @@ export interface SseEvent {
 export interface RustEventSourceInit {
   /** HTTP method. Default `"GET"`. */
   method?: string;
-  /** Headers sent with every request. `Accept: text/event-stream` is always set. */
-  headers?: HeadersInit;
+  /**
+   * Headers sent with every request, or a function (sync or async) called before every attempt
+   * that returns them, so a token can be refreshed between reconnections.
+   * `Accept: text/event-stream` is always set, and `Last-Event-ID` when there is one.
+   */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
   /** Request body; not allowed with GET or HEAD. */
   body?: string | Uint8Array | ArrayBuffer | Blob | FormData | URLSearchParams | null;
   /** Fetch credentials mode. Default `"same-origin"`. */
@@ -27,12 +31,46 @@ export interface RustEventSourceInit {
   reconnect?: boolean;
   /** The initial reconnection delay in milliseconds; a `retry:` field replaces it. Default `3000`. */
   retryDelay?: number;
+  /**
+   * Double the delay after each consecutive failed attempt (with jitter: half fixed, half random),
+   * up to `maxRetryDelay`; back to `retryDelay` once a response is accepted. Default `false`.
+   */
+  backoff?: boolean;
+  /** The cap of the backoff, in milliseconds. Default `30000`. A larger `retry:` is still honoured. */
+  maxRetryDelay?: number;
+  /**
+   * How many consecutive failed attempts are retried; the next failure ends the iteration with
+   * its error. Default `Infinity`.
+   */
+  maxRetries?: number;
+  /**
+   * Statuses answered by retrying instead of failing (e.g. `[429, 503]`), honouring
+   * `Retry-After` (seconds or an HTTP date). They count as failed attempts. Default `[]`.
+   */
+  retryStatuses?: number[];
+  /**
+   * Milliseconds without a byte (comments count) after which the connection counts as lost:
+   * a network error, followed by a reconnection when `reconnect` allows. `0` (default) is off.
+   */
+  idleTimeout?: number;
   /** The most bytes one line or the data of one event may take. Default 8 MiB. */
   maxEventBytes?: number;
   /** Aborting it closes the source, like {@link RustEventSource.close}. */
   signal?: AbortSignal;
   /** A `fetch`-compatible function used instead of the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Called with each accepted response (status 200, `text/event-stream`) before its body is read.
+   * Throwing (or rejecting) refuses it: the iteration ends with that error.
+   */
+  onOpen?: (response: Response) => void | Promise<void>;
+  /**
+   * Called before each wait to reconnect: `error` is null after the body ended normally;
+   * `attempt` is 1 for the first reconnection after a success, +1 per consecutive failure;
+   * `delay` is the planned wait in ms. Return a number to change the delay, `false` to stop
+   * (the iteration ends, with `error` if there is one). Throwing ends it with that error.
+   */
+  onRetry?: (error: SseError | null, attempt: number, delay: number) => number | false | void | Promise<number | false | void>;
 }
 
 /** What went wrong: see the README's "Errors" section. */

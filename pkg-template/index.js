@@ -33,8 +33,10 @@ export class SseError extends Error {
   }
 }
 
+/** What a failed step rejects with: an SseError, or the caller's own error from a callback. */
 function toSseError(error) {
   if (error instanceof SseError) return error;
+  if (error?.kind === "callback") return error.cause;
   if (error && typeof error === "object" && typeof error.kind === "string") {
     return new SseError(error.kind, error.message, error);
   }
@@ -75,17 +77,26 @@ export class RustEventSource {
     if (init.body != null && (method === "GET" || method === "HEAD")) {
       throw new TypeError(`rust-eventsource: a ${method} request cannot have a body`);
     }
-    const headers = new Headers(init.headers);
+    const given = init.headers;
+    const onRetry = init.onRetry;
     const options = {
       method,
-      headers,
+      // A function is called before every attempt (a token refreshed between reconnections).
+      headers: typeof given === "function" ? async () => new Headers(await given()) : new Headers(given),
       body: init.body ?? undefined,
       credentials: init.credentials ?? "same-origin",
       lastEventId: init.lastEventId ?? "",
       reconnect: init.reconnect ?? method === "GET",
       retryDelay: init.retryDelay ?? 3000,
+      backoff: init.backoff ?? false,
+      maxRetryDelay: init.maxRetryDelay ?? 30000,
+      maxRetries: init.maxRetries ?? Infinity,
+      retryStatuses: init.retryStatuses ?? [],
+      idleTimeout: init.idleTimeout ?? 0,
       maxEventBytes: init.maxEventBytes ?? 8 * 1024 * 1024,
       fetch: init.fetch,
+      onOpen: init.onOpen,
+      onRetry: onRetry && ((error, attempt, delay) => onRetry(error && toSseError(error), attempt, delay)),
     };
     this.#eventId = options.lastEventId;
     const signal = init.signal;
@@ -151,11 +162,7 @@ export class RustEventSource {
       if (options) {
         await loadWasm();
         if (this.#finished) return;
-        this.#client = new SseClient(
-          this.#url, options.method, options.headers, options.body, options.credentials,
-          options.lastEventId, options.reconnect, options.retryDelay, options.maxEventBytes,
-          options.fetch,
-        );
+        this.#client = new SseClient(this.#url, options);
       }
       const client = this.#client;
       if (!client) return;

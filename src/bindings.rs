@@ -9,10 +9,10 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-use web_sys::{Headers, RequestCredentials};
+use web_sys::RequestCredentials;
 
-use crate::client::{Client, Failure, Request, Step};
-use crate::policy::Reconnect;
+use crate::client::{to_millis, Client, Hooks, Request, Step};
+use crate::policy::RetryOptions;
 
 /// One event source's Rust state. Dropping it (or `free()`) closes the source.
 #[wasm_bindgen]
@@ -24,26 +24,19 @@ pub struct SseClient {
 impl SseClient {
     /// Creates a source; nothing is sent until the first `nextBatch()`.
     ///
-    /// `url` must be absolute (the wrapper resolves it); `headers` is copied on every attempt;
-    /// `body` is `undefined` or any fetch `BodyInit`.
+    /// `url` must be absolute (the wrapper resolves it). `options` is the wrapper's normalised
+    /// object: `method`, `headers` (a `Headers` or a function), `body`, `credentials`,
+    /// `lastEventId`, `reconnect`, `retryDelay`, `backoff`, `maxRetryDelay`, `maxRetries`,
+    /// `retryStatuses`, `idleTimeout`, `maxEventBytes`, `fetch`, `onOpen`, `onRetry`.
     ///
     /// # Errors
     /// A `TypeError` when `credentials` is not `"omit"`, `"same-origin"` or `"include"`.
-    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        url: String,
-        method: String,
-        headers: Headers,
-        body: JsValue,
-        credentials: &str,
-        last_event_id: &str,
-        reconnect: bool,
-        retry_delay_ms: f64,
-        max_event_bytes: f64,
-        fetch: Option<Function>,
-    ) -> Result<SseClient, JsValue> {
-        let credentials = match credentials {
+    pub fn new(url: String, options: &Object) -> Result<SseClient, JsValue> {
+        let get = |key: &str| Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        let number = |key: &str, default: f64| get(key).as_f64().unwrap_or(default);
+        let function = |key: &str| get(key).dyn_into::<Function>().ok();
+        let credentials = match get("credentials").as_string().as_deref().unwrap_or("same-origin") {
             "omit" => RequestCredentials::Omit,
             "same-origin" => RequestCredentials::SameOrigin,
             "include" => RequestCredentials::Include,
@@ -51,9 +44,32 @@ impl SseClient {
                 return Err(js_sys::TypeError::new(&format!("invalid credentials mode {other:?}")).into())
             }
         };
-        let request = Request { url, method, headers, body, credentials, fetch };
-        let reconnect = Reconnect::new(reconnect, to_count(retry_delay_ms) as u64);
-        let client = Client::new(request, last_event_id, reconnect, to_count(max_event_bytes));
+        let retry_statuses = match get("retryStatuses").dyn_into::<js_sys::Array>() {
+            Ok(array) => array.iter().filter_map(|v| v.as_f64()).map(|v| v as u16).collect(),
+            Err(_) => Vec::new(),
+        };
+        let request = Request {
+            url,
+            method: get("method").as_string().unwrap_or_else(|| "GET".into()),
+            headers: get("headers"),
+            body: get("body"),
+            credentials,
+            fetch: function("fetch"),
+            retry_statuses,
+            idle_timeout_ms: to_millis(number("idleTimeout", 0.0)),
+            hooks: Hooks { on_open: function("onOpen"), on_retry: function("onRetry") },
+        };
+        let max_retries = number("maxRetries", f64::INFINITY);
+        let retry = RetryOptions {
+            enabled: get("reconnect").as_bool().unwrap_or(true),
+            delay_ms: to_millis(number("retryDelay", 3000.0)),
+            backoff: get("backoff").as_bool().unwrap_or(false),
+            max_delay_ms: to_millis(number("maxRetryDelay", 30_000.0)),
+            max_retries: max_retries.is_finite().then(|| to_millis(max_retries).min(u32::MAX as u64) as u32),
+        };
+        let last_event_id = get("lastEventId").as_string().unwrap_or_default();
+        let max_event_bytes = to_millis(number("maxEventBytes", 8.0 * 1024.0 * 1024.0)) as usize;
+        let client = Client::new(request, &last_event_id, retry, max_event_bytes);
         Ok(SseClient { client: Rc::new(client) })
     }
 
@@ -71,7 +87,7 @@ impl SseClient {
                     let lens = Uint32Array::from(&batch.lens[..]);
                     Ok(Array::of2(&JsValue::from_str(&batch.text), &lens).into())
                 }
-                Err(failure) => Err(failure_to_js(failure)),
+                Err(failure) => Err(failure.to_js()),
             }
         })
     }
@@ -100,33 +116,3 @@ impl Drop for SseClient {
     }
 }
 
-/// A non-negative integer from a JS number; NaN and negatives are 0, huge values saturate.
-fn to_count(value: f64) -> usize {
-    if value.is_nan() || value <= 0.0 {
-        0
-    } else {
-        value.min(usize::MAX as f64) as usize
-    }
-}
-
-fn failure_to_js(failure: Failure) -> JsValue {
-    let object = Object::new();
-    let set = |key: &str, value: JsValue| {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
-    };
-    set("kind", failure.kind.as_str().into());
-    set("message", failure.message.into());
-    if let Some(status) = failure.status {
-        set("status", status.into());
-    }
-    if let Some(status_text) = failure.status_text {
-        set("statusText", status_text.into());
-    }
-    if let Some(body) = failure.body {
-        set("body", body.into());
-    }
-    if !failure.cause.is_undefined() {
-        set("cause", failure.cause);
-    }
-    object.into()
-}

@@ -22,7 +22,7 @@ use web_sys::{AbortController, Headers, RequestCache, RequestCredentials, Reques
 use crate::batch::Batch;
 use crate::error::ErrorKind;
 use crate::parser::Parser;
-use crate::policy::{judge, Reconnect, Verdict};
+use crate::policy::{judge, retry_after_seconds, Reconnect, RetryOptions, Verdict};
 use crate::sys;
 use crate::timer::Sleep;
 
@@ -43,18 +43,37 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// What the caller asked for, fixed for the life of the source.
 pub struct Request {
-    /// The absolute URL, resolved by the caller.
+    /// The absolute URL, resolved by the caller. Every attempt goes to it, not to where a
+    /// redirect led.
     pub url: String,
     /// The HTTP method.
     pub method: String,
-    /// Headers sent on every attempt, before `Accept` and `Last-Event-ID` are set.
-    pub headers: Headers,
+    /// Headers sent on every attempt, before `Accept` and `Last-Event-ID` are set: a `Headers`,
+    /// or a function called before each attempt that returns one (or a promise of one).
+    pub headers: JsValue,
     /// The request body, or `undefined`.
     pub body: JsValue,
     /// The fetch credentials mode.
     pub credentials: RequestCredentials,
     /// A `fetch`-compatible function to call instead of the global `fetch`.
     pub fetch: Option<Function>,
+    /// Statuses answered by retrying (honouring `Retry-After`) instead of failing.
+    pub retry_statuses: Vec<u16>,
+    /// Milliseconds without a byte after which the connection counts as lost; 0 for never.
+    pub idle_timeout_ms: u64,
+    /// Hooks into the lifecycle (see [`Hooks`]).
+    pub hooks: Hooks,
+}
+
+/// Caller functions the connection calls; each may throw (or reject) to end the stream with
+/// that error.
+#[derive(Default)]
+pub struct Hooks {
+    /// `onOpen(response)`, after a response was accepted and before its body is read.
+    pub on_open: Option<Function>,
+    /// `onRetry(error | null, attempt, delay)`, before each wait to reconnect. Returns a new
+    /// delay, `false` to stop, or anything else to keep the planned delay.
+    pub on_retry: Option<Function>,
 }
 
 /// A failure that ends the stream, with what JS shows on the `SseError`.
@@ -79,6 +98,35 @@ impl Failure {
         Failure { kind, message, status: None, status_text: None, body: None, cause: JsValue::UNDEFINED }
     }
 
+    /// A caller function threw or rejected with `cause`: the stream ends with that error.
+    fn callback(cause: JsValue) -> Failure {
+        Failure { cause, ..Failure::new(ErrorKind::Callback, "a callback failed".into()) }
+    }
+
+    /// The object the JS wrapper turns into an `SseError`:
+    /// `{ kind, message, status?, statusText?, body?, cause? }`.
+    pub fn to_js(&self) -> JsValue {
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| {
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+        };
+        set("kind", self.kind.as_str().into());
+        set("message", self.message.as_str().into());
+        if let Some(status) = self.status {
+            set("status", status.into());
+        }
+        if let Some(status_text) = &self.status_text {
+            set("statusText", status_text.as_str().into());
+        }
+        if let Some(body) = &self.body {
+            set("body", body.as_str().into());
+        }
+        if !self.cause.is_undefined() {
+            set("cause", self.cause.clone());
+        }
+        object.into()
+    }
+
     fn network(message: &str, cause: JsValue) -> Failure {
         let detail = cause
             .dyn_ref::<js_sys::Error>()
@@ -94,6 +142,14 @@ pub enum Step {
     Events,
     /// The stream is over (closed, 204, or end of body without reconnection).
     Done,
+}
+
+/// Whether to go on after a connection ended or an attempt failed.
+enum Next {
+    /// Wait done; make the next attempt.
+    Reconnect,
+    /// No further attempt; the stream is over without error.
+    Stop,
 }
 
 /// The state of one source, shared between the JS handle and the pending step.
@@ -117,7 +173,7 @@ pub struct Client {
 
 impl Client {
     /// A source that has not started yet: the first [`Client::next_batch`] connects.
-    pub fn new(request: Request, last_event_id: &str, reconnect: Reconnect, max_event_bytes: usize) -> Client {
+    pub fn new(request: Request, last_event_id: &str, retry: RetryOptions, max_event_bytes: usize) -> Client {
         let mut parser = Parser::new(max_event_bytes);
         parser.set_last_event_id(last_event_id);
         Client {
@@ -128,7 +184,7 @@ impl Client {
             controller: RefCell::new(None),
             body: RefCell::new(None),
             parser: RefCell::new(parser),
-            reconnect: Cell::new(reconnect),
+            reconnect: Cell::new(Reconnect::new(retry)),
             batch: RefCell::new(Batch::default()),
             chunk: RefCell::new(Vec::new()),
         }
@@ -197,40 +253,67 @@ impl Client {
                     None => return Ok(Step::Done),
                 },
             };
-            let read = match select(body.next(), self.closed.wait()).await {
-                Either::Left((read, _)) => Some(read),
-                Either::Right(_) => None,
-            };
-            let Some(read) = read else {
-                discard(body);
-                return Ok(Step::Done);
-            };
+            let read = self.read(&mut body).await;
             let lost = match read {
-                Some(Ok(chunk)) => {
+                Read::Closed => {
+                    discard(body);
+                    return Ok(Step::Done);
+                }
+                Read::Chunk(chunk) => {
                     *self.body.borrow_mut() = Some(body);
-                    if self.parse(chunk.unchecked_ref())? {
+                    if self.parse(&chunk)? {
                         return Ok(Step::Events);
                     }
                     continue;
                 }
-                Some(Err(error)) => {
-                    if self.closed.is_set() {
-                        return Ok(Step::Done);
-                    }
-                    Some(Failure::network("the connection broke while reading the stream", error))
+                Read::End => None,
+                Read::Failed(failure) => Some(failure),
+                Read::Idle(failure) => {
+                    discard(body);
+                    Some(failure)
                 }
-                None => None,
             };
             // The body ended or broke: the unfinished event is dropped.
             self.parser.borrow_mut().end_of_stream();
-            self.controller.borrow_mut().take();
-            if !self.reconnect.get().enabled {
-                return match lost {
-                    Some(failure) => Err(failure),
-                    None => Ok(Step::Done),
-                };
+            if let Some(controller) = self.controller.borrow_mut().take() {
+                controller.abort();
             }
-            self.wait_to_reconnect().await;
+            match self.retry(lost, false, None).await? {
+                Next::Reconnect => continue,
+                Next::Stop => return Ok(Step::Done),
+            }
+        }
+    }
+
+    /// Waits for the next chunk, the close signal or the idle timeout.
+    async fn read(&self, body: &mut IntoStream<'static>) -> Read {
+        let idle_ms = self.request.idle_timeout_ms;
+        let next = if idle_ms == 0 {
+            match select(body.next(), self.closed.wait()).await {
+                Either::Left((next, _)) => next,
+                Either::Right(_) => return Read::Closed,
+            }
+        } else {
+            let idle = pin!(Sleep::new(idle_ms));
+            let stop = select(self.closed.wait(), idle);
+            match select(body.next(), stop).await {
+                Either::Left((next, _)) => next,
+                Either::Right((Either::Left(_), _)) => return Read::Closed,
+                Either::Right((Either::Right(_), _)) => {
+                    return Read::Idle(Failure::new(
+                        ErrorKind::Network,
+                        format!("no data for {idle_ms} ms (idleTimeout)"),
+                    ))
+                }
+            }
+        };
+        match next {
+            _ if self.closed.is_set() => Read::Closed,
+            Some(Ok(chunk)) => Read::Chunk(chunk.unchecked_into()),
+            Some(Err(error)) => {
+                Read::Failed(Failure::network("the connection broke while reading the stream", error))
+            }
+            None => Read::End,
         }
     }
 
@@ -260,42 +343,110 @@ impl Client {
         }
     }
 
-    /// "Reestablish the connection": CONNECTING, then wait the reconnection time (or until
-    /// closed).
-    async fn wait_to_reconnect(&self) {
+    /// After a connection ended (`failure` is `None`) or an attempt failed: decides whether to
+    /// reconnect, asks `onRetry`, and waits ("reestablish the connection", §9.2.3).
+    /// `forced` retries even when reconnection is off (a status the caller listed).
+    ///
+    /// # Errors
+    /// The failure itself when no attempt follows it.
+    async fn retry(&self, failure: Option<Failure>, forced: bool, server_delay_ms: Option<u64>) -> Result<Next, Failure> {
+        let give_up = |failure: Option<Failure>| match failure {
+            Some(failure) => Err(failure),
+            None => Ok(Next::Stop),
+        };
+        let mut policy = self.reconnect.get();
+        if !(forced || policy.enabled()) {
+            return give_up(failure);
+        }
+        let plan = policy.plan(failure.is_some(), server_delay_ms, js_sys::Math::random());
+        self.reconnect.set(policy);
+        let Some(plan) = plan else { return give_up(failure) };
         self.state.set(ReadyState::Connecting);
-        let sleep = pin!(Sleep::new(self.reconnect.get().delay_ms()));
+        let mut delay_ms = plan.delay_ms;
+        if let Some(on_retry) = &self.request.hooks.on_retry {
+            let error = failure.as_ref().map_or(JsValue::NULL, Failure::to_js);
+            let answer = match self.call_hook(on_retry, &[error, plan.attempt.into(), (delay_ms as f64).into()]).await {
+                Hooked::Closed => return Ok(Next::Stop),
+                Hooked::Threw(error) => return Err(Failure::callback(error)),
+                Hooked::Returned(answer) => answer,
+            };
+            if answer.as_bool() == Some(false) {
+                return give_up(failure);
+            }
+            if let Some(delay) = answer.as_f64() {
+                delay_ms = to_millis(delay);
+            }
+        }
+        let sleep = pin!(Sleep::new(delay_ms));
         select(sleep, self.closed.wait()).await;
+        Ok(if self.closed.is_set() { Next::Stop } else { Next::Reconnect })
     }
 
-    /// One attempt: fetch, then judge the response. `Ok(None)` when the stream is over without
-    /// error (closed meanwhile, or 204).
+    /// Calls a caller function and awaits its result if it is a promise; `Closed` when the
+    /// source closed meanwhile.
+    async fn call_hook(&self, hook: &Function, args: &[JsValue]) -> Hooked {
+        let array: js_sys::Array = args.iter().collect();
+        let value = match hook.apply(&JsValue::UNDEFINED, &array) {
+            Ok(value) => value,
+            Err(error) => return Hooked::Threw(error),
+        };
+        let settled = if value.has_type::<Promise>() || value.is_instance_of::<Promise>() {
+            let promise = Promise::resolve(&value);
+            match select(JsFuture::from(promise), self.closed.wait()).await {
+                Either::Left((settled, _)) => settled,
+                Either::Right(_) => return Hooked::Closed,
+            }
+        } else {
+            Ok(value)
+        };
+        match settled {
+            _ if self.closed.is_set() => Hooked::Closed,
+            Ok(value) => Hooked::Returned(value),
+            Err(error) => Hooked::Threw(error),
+        }
+    }
+
+    /// Attempts until a response is accepted. `Ok(None)` when the stream is over without error
+    /// (closed meanwhile, 204, or no more attempts after an end).
     async fn connect(&self) -> Result<Option<IntoStream<'static>>, Failure> {
         loop {
             self.state.set(ReadyState::Connecting);
             let response = match self.fetch().await {
                 Fetched::Closed => return Ok(None),
                 Fetched::Response(response) => response,
-                Fetched::Failed(failure) => {
-                    if !self.reconnect.get().enabled {
-                        return Err(failure);
-                    }
-                    self.wait_to_reconnect().await;
-                    if self.closed.is_set() {
-                        return Ok(None);
-                    }
-                    continue;
-                }
+                Fetched::Threw(failure) => return Err(failure),
+                Fetched::Failed(failure) => match self.retry(Some(failure), false, None).await? {
+                    Next::Reconnect => continue,
+                    Next::Stop => return Ok(None),
+                },
             };
             let content_type = response.headers().get("content-type").ok().flatten();
             let body = response.body().map(|raw| {
                 wasm_streams::ReadableStream::from_raw(raw.unchecked_into()).into_stream()
             });
-            match judge(response.status(), content_type.as_deref()) {
+            let status = response.status();
+            match judge(status, content_type.as_deref()) {
                 Verdict::Open => {
+                    let body = body.unwrap_or_else(empty_stream);
+                    if let Some(on_open) = &self.request.hooks.on_open {
+                        match self.call_hook(on_open, &[response.into()]).await {
+                            Hooked::Returned(_) => {}
+                            Hooked::Closed => {
+                                discard(body);
+                                return Ok(None);
+                            }
+                            Hooked::Threw(error) => {
+                                discard(body);
+                                return Err(Failure::callback(error));
+                            }
+                        }
+                    }
+                    let mut policy = self.reconnect.get();
+                    policy.opened();
+                    self.reconnect.set(policy);
+                    // "announce the connection"
                     self.state.set(ReadyState::Open);
-                    // A 200 without a body is an empty stream: read nothing, end at once.
-                    return Ok(Some(body.unwrap_or_else(empty_stream)));
+                    return Ok(Some(body));
                 }
                 Verdict::Stop => {
                     if let Some(body) = body {
@@ -308,9 +459,8 @@ impl Client {
                         Some(body) => self.read_prefix(body, ERROR_BODY_LIMIT).await,
                         None => String::new(),
                     };
-                    let status = response.status();
                     let status_text = response.status_text();
-                    return Err(Failure {
+                    let failure = Failure {
                         status: Some(status),
                         status_text: Some(status_text.clone()),
                         body: Some(text),
@@ -318,7 +468,15 @@ impl Client {
                             ErrorKind::Status,
                             format!("the server answered {status} {status_text}, not 200"),
                         )
-                    });
+                    };
+                    if !self.request.retry_statuses.contains(&status) {
+                        return Err(failure);
+                    }
+                    let server_delay = response.headers().get("retry-after").ok().flatten().and_then(|v| retry_after_ms(&v));
+                    match self.retry(Some(failure), true, server_delay).await? {
+                        Next::Reconnect => continue,
+                        Next::Stop => return Ok(None),
+                    }
                 }
                 Verdict::BadContentType => {
                     if let Some(body) = body {
@@ -334,7 +492,36 @@ impl Client {
         }
     }
 
+    /// The headers of one attempt: the caller's (calling the function form), then `Accept`
+    /// and `Last-Event-ID`.
+    async fn headers(&self) -> Result<Option<Headers>, Failure> {
+        let given = &self.request.headers;
+        let given = match given.dyn_ref::<Function>() {
+            Some(function) => match self.call_hook(function, &[]).await {
+                Hooked::Returned(value) => value,
+                Hooked::Closed => return Ok(None),
+                Hooked::Threw(error) => return Err(Failure::callback(error)),
+            },
+            None => given.clone(),
+        };
+        // The wrapper hands functions a `new Headers(...)` of what the caller returned.
+        let headers = Headers::new_with_headers(given.unchecked_ref()).map_err(Failure::callback)?;
+        let _ = headers.set("accept", "text/event-stream");
+        let last_event_id = self.last_event_id();
+        if !last_event_id.is_empty() {
+            // "If the event source's last event ID string is not the empty string, set
+            // `Last-Event-ID`". A value fetch refuses (CR, LF) is left out.
+            let _ = headers.set("last-event-id", &last_event_id);
+        }
+        Ok(Some(headers))
+    }
+
     async fn fetch(&self) -> Fetched {
+        let headers = match self.headers().await {
+            Ok(Some(headers)) => headers,
+            Ok(None) => return Fetched::Closed,
+            Err(failure) => return Fetched::Threw(failure),
+        };
         let request = &self.request;
         let init = RequestInit::new();
         init.set_method(&request.method);
@@ -342,16 +529,6 @@ impl Client {
         init.set_credentials(request.credentials);
         if !request.body.is_undefined() {
             init.set_body(&request.body);
-        }
-        let headers = match Headers::new_with_headers(&request.headers) {
-            Ok(headers) => headers,
-            Err(error) => return Fetched::Failed(Failure::network("invalid headers", error)),
-        };
-        let _ = headers.set("accept", "text/event-stream");
-        let last_event_id = self.last_event_id();
-        if !last_event_id.is_empty() {
-            // A header value cannot hold CR, LF or NUL; such an ID is not sent.
-            let _ = headers.set("last-event-id", &last_event_id);
         }
         init.set_headers(&headers);
         let controller = match AbortController::new() {
@@ -402,9 +579,43 @@ impl Client {
     }
 }
 
+/// A `Retry-After` value in milliseconds: delay-seconds, or an HTTP date from now.
+fn retry_after_ms(value: &str) -> Option<u64> {
+    retry_after_seconds(value).or_else(|| {
+        let at = js_sys::Date::parse(value);
+        (!at.is_nan()).then(|| to_millis(at - js_sys::Date::now()))
+    })
+}
+
+/// A JS number of milliseconds as a delay: NaN and negatives are 0.
+pub(crate) fn to_millis(value: f64) -> u64 {
+    if value.is_nan() || value <= 0.0 {
+        0
+    } else {
+        value.min(u64::MAX as f64) as u64
+    }
+}
+
+enum Read {
+    Chunk(Uint8Array),
+    End,
+    Failed(Failure),
+    Idle(Failure),
+    Closed,
+}
+
+enum Hooked {
+    Returned(JsValue),
+    Threw(JsValue),
+    Closed,
+}
+
 enum Fetched {
     Response(Response),
+    /// The request failed: retried as the policy says.
     Failed(Failure),
+    /// A caller function failed: fatal.
+    Threw(Failure),
     Closed,
 }
 

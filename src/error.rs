@@ -13,6 +13,9 @@ pub enum ErrorKind {
     Network,
     /// A line, or the data of one event, passed `maxEventBytes`.
     EventTooLarge,
+    /// A caller function (`headers`, `onOpen`, `onRetry`) threw or rejected; JS sees the
+    /// caller's own error, not an `SseError`.
+    Callback,
 }
 
 impl ErrorKind {
@@ -24,6 +27,7 @@ impl ErrorKind {
             ErrorKind::ContentType => "content-type",
             ErrorKind::Network => "network",
             ErrorKind::EventTooLarge => "event-too-large",
+            ErrorKind::Callback => "callback",
         }
     }
 }

@@ -39,30 +39,100 @@ pub fn is_event_stream(content_type: &str) -> bool {
 /// The longest delay a JS timer takes (2^31 - 1 ms, about 24.8 days); longer ones fire at once.
 pub const MAX_TIMER_DELAY_MS: u64 = i32::MAX as u64;
 
-/// The reconnection time: starts at the caller's `retryDelay`, replaced by each valid `retry`
-/// field, clamped to what a timer can wait.
+/// How a source reconnects, as the caller configured it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryOptions {
+    /// Reconnect after a network error or the end of the body.
+    pub enabled: bool,
+    /// The initial reconnection time in milliseconds (`retryDelay`).
+    pub delay_ms: u64,
+    /// Double the delay after each consecutive failed attempt, with jitter.
+    pub backoff: bool,
+    /// The most the backoff grows the delay to (`maxRetryDelay`); a larger `retry:` value from
+    /// the server is still honoured.
+    pub max_delay_ms: u64,
+    /// How many consecutive failed attempts are retried; `None` for no limit.
+    pub max_retries: Option<u32>,
+}
+
+/// The next wait, as [`Reconnect::plan`] decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// 1 for the first reconnection after a successful open, then one more per failed attempt.
+    pub attempt: u32,
+    /// How long to wait before that attempt, in milliseconds.
+    pub delay_ms: u64,
+}
+
+/// The reconnection state: the reconnection time (replaced by each valid `retry:` field) and
+/// the count of consecutive failed attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reconnect {
-    /// Whether the source reconnects after a network error or the end of the body.
-    pub enabled: bool,
-    delay_ms: u64,
+    options: RetryOptions,
+    failures: u32,
 }
 
 impl Reconnect {
-    /// A policy starting at `delay_ms`.
-    pub fn new(enabled: bool, delay_ms: u64) -> Self {
-        Reconnect { enabled, delay_ms: delay_ms.min(MAX_TIMER_DELAY_MS) }
+    /// A policy with nothing failed yet.
+    pub fn new(options: RetryOptions) -> Self {
+        let mut options = options;
+        options.delay_ms = options.delay_ms.min(MAX_TIMER_DELAY_MS);
+        Reconnect { options, failures: 0 }
+    }
+
+    /// Whether the source reconnects after a network error or the end of the body.
+    pub fn enabled(&self) -> bool {
+        self.options.enabled
     }
 
     /// A `retry` field: "set the event stream's reconnection time to that integer".
     pub fn set_delay(&mut self, delay_ms: u64) {
-        self.delay_ms = delay_ms.min(MAX_TIMER_DELAY_MS);
+        self.options.delay_ms = delay_ms.min(MAX_TIMER_DELAY_MS);
     }
 
-    /// How long to wait before the next attempt, in milliseconds.
+    /// The reconnection time, before backoff.
     pub fn delay_ms(&self) -> u64 {
-        self.delay_ms
+        self.options.delay_ms
     }
+
+    /// A response was accepted: the count of failed attempts starts over.
+    pub fn opened(&mut self) {
+        self.failures = 0;
+    }
+
+    /// Plans the next attempt after a connection ended (`failed == false`: the body ended) or
+    /// an attempt failed. `server_delay_ms` is a `Retry-After` the server sent; `random` is in
+    /// `[0, 1)` and spreads backoff delays ("equal jitter": half fixed, half random).
+    /// `None` once `max_retries` consecutive failed attempts have been retried.
+    pub fn plan(&mut self, failed: bool, server_delay_ms: Option<u64>, random: f64) -> Option<Plan> {
+        if failed {
+            self.failures = self.failures.saturating_add(1);
+            if self.options.max_retries.is_some_and(|max| self.failures > max) {
+                return None;
+            }
+        }
+        let base = self.options.delay_ms;
+        let delay_ms = match server_delay_ms {
+            Some(delay) => delay,
+            None if self.options.backoff && self.failures > 1 => {
+                let cap = self.options.max_delay_ms.max(base);
+                let grown = base.saturating_mul(1u64 << (self.failures - 1).min(40)).min(cap);
+                let half = grown / 2;
+                half + ((grown - half) as f64 * random.clamp(0.0, 1.0)) as u64
+            }
+            None => base,
+        };
+        Some(Plan { attempt: self.failures.max(1), delay_ms: delay_ms.min(MAX_TIMER_DELAY_MS) })
+    }
+}
+
+/// A `Retry-After` value in delay-seconds, as milliseconds. HTTP dates are left to the caller.
+pub fn retry_after_seconds(value: &str) -> Option<u64> {
+    let value = value.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(value.parse::<u64>().unwrap_or(u64::MAX).saturating_mul(1000))
 }
 
 #[cfg(test)]
@@ -97,13 +167,66 @@ mod tests {
         }
     }
 
+    fn options() -> RetryOptions {
+        RetryOptions { enabled: true, delay_ms: 100, backoff: false, max_delay_ms: 1000, max_retries: None }
+    }
+
     #[test]
     fn retry_delay_is_clamped_to_a_timer() {
-        let mut policy = Reconnect::new(true, 3000);
+        let mut policy = Reconnect::new(RetryOptions { delay_ms: 3000, ..options() });
         assert_eq!(policy.delay_ms(), 3000);
         policy.set_delay(u64::MAX);
         assert_eq!(policy.delay_ms(), MAX_TIMER_DELAY_MS);
+        assert_eq!(policy.plan(false, None, 0.5).unwrap().delay_ms, MAX_TIMER_DELAY_MS);
         policy.set_delay(0);
         assert_eq!(policy.delay_ms(), 0);
+    }
+
+    #[test]
+    fn without_backoff_the_delay_is_the_reconnection_time() {
+        let mut policy = Reconnect::new(options());
+        for attempt in 1..5 {
+            assert_eq!(policy.plan(true, None, 0.9), Some(Plan { attempt, delay_ms: 100 }));
+        }
+        policy.opened();
+        assert_eq!(policy.plan(false, None, 0.9), Some(Plan { attempt: 1, delay_ms: 100 }));
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_the_cap_and_resets_on_open() {
+        let mut policy = Reconnect::new(RetryOptions { backoff: true, ..options() });
+        let delays: Vec<u64> = (0..6).map(|_| policy.plan(true, None, 1.0).unwrap().delay_ms).collect();
+        assert_eq!(delays, [100, 200, 400, 800, 1000, 1000]);
+        let low: Vec<u64> = {
+            let mut policy = Reconnect::new(RetryOptions { backoff: true, ..options() });
+            (0..4).map(|_| policy.plan(true, None, 0.0).unwrap().delay_ms).collect()
+        };
+        assert_eq!(low, [100, 100, 200, 400]);
+        policy.opened();
+        assert_eq!(policy.plan(true, None, 1.0).unwrap(), Plan { attempt: 1, delay_ms: 100 });
+        // A retry: field above the cap is honoured.
+        policy.set_delay(5000);
+        assert_eq!(policy.plan(true, None, 1.0).unwrap().delay_ms, 5000);
+    }
+
+    #[test]
+    fn max_retries_counts_consecutive_failures() {
+        let mut policy = Reconnect::new(RetryOptions { max_retries: Some(2), ..options() });
+        assert!(policy.plan(true, None, 0.0).is_some());
+        assert!(policy.plan(true, None, 0.0).is_some());
+        assert!(policy.plan(true, None, 0.0).is_none());
+        policy.opened();
+        assert!(policy.plan(false, None, 0.0).is_some());
+        assert!(policy.plan(true, None, 0.0).is_some());
+    }
+
+    #[test]
+    fn server_delay_wins() {
+        let mut policy = Reconnect::new(RetryOptions { backoff: true, ..options() });
+        assert_eq!(policy.plan(true, Some(7000), 0.0).unwrap().delay_ms, 7000);
+        assert_eq!(retry_after_seconds("2"), Some(2000));
+        assert_eq!(retry_after_seconds(" 0 "), Some(0));
+        assert_eq!(retry_after_seconds("-1"), None);
+        assert_eq!(retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     }
 }

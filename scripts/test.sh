@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm test`: every test. Installs what is missing, builds the package, then runs
+#   1. the Rust tests (parser, policy, batch) natively with cargo test,
+#   2. the type check of the tests and examples against the package's .d.ts,
+#   3. the shared JS suite on the built package in Node and in headless Chromium,
+#      against the real test SSE server the suite starts on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+node scripts/build.mjs
+echo "[test] cargo test (native)"
+cargo test --quiet
+echo "[test] tsc --noEmit (strict)"
+npx tsc --noEmit -p tsconfig.json
+echo "[test] vitest: node and browser projects"
+npx vitest run
