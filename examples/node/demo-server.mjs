@@ -13,7 +13,7 @@ const REPLY =
 export function startDemoServer({ port = 0, host = "127.0.0.1" } = {}) {
   let connections = 0;
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://demo");
+    const url = new URL(req.url ?? "/", "http://demo");
     res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
     res.setHeader("access-control-allow-headers", "authorization, content-type, last-event-id");
     if (req.method === "OPTIONS") return void res.writeHead(204).end();
@@ -68,7 +68,7 @@ export function startDemoServer({ port = 0, host = "127.0.0.1" } = {}) {
   });
   return new Promise((resolve) => {
     server.listen(port, host, () => {
-      const { port } = server.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
       resolve({ origin: `http://${host}:${port}`, server, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) });
     });
   });

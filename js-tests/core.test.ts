@@ -1,0 +1,361 @@
+// The shared cases: the same file runs in the `node` and the `browser` project against the real
+// server of js-tests/server.mjs. Every stream that ends is read with `reconnect: false`, so these
+// cases do not depend on reconnection.
+import { describe, expect, it } from "vitest";
+import { RustEventSource, SseError } from "../pkg/index.js";
+import {
+  collect,
+  connect,
+  crossOrigin,
+  deadOrigin,
+  expectServerClosed,
+  inBrowser,
+  iterate,
+  origin,
+  rejection,
+  serverStats,
+  timeout,
+  uniqueKey,
+  waitForServerOpen,
+} from "./harness.ts";
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
+/** The first event of a stream that sends exactly one, read to the end. */
+async function only(url: string, options: Record<string, unknown> = {}) {
+  const events = await collect(connect(url, { reconnect: false, ...options }));
+  expect(events).toHaveLength(1);
+  return events[0]!;
+}
+
+/** The request the server saw, as /echo reports it. */
+async function echo(url: string, options: Record<string, unknown> = {}) {
+  const event = await only(url, options);
+  return JSON.parse(event.data) as {
+    method: string;
+    headers: Record<string, string>;
+    body: string;
+    url: string;
+  };
+}
+
+describe("events", () => {
+  it("yields the counter's events in order, as plain objects with their ids", async () => {
+    const source = connect(`${origin}/counter?n=5`, { reconnect: false });
+    const events = await collect(source);
+    expect(events.map(({ type, data, lastEventId }) => ({ type, data, lastEventId }))).toEqual(
+      [1, 2, 3, 4, 5].map((i) => ({ type: "message", data: String(i), lastEventId: String(i) })),
+    );
+    for (const event of events) expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    expect(source.lastEventId).toBe("5");
+    expect(source.readyState).toBe(CLOSED);
+  });
+
+  it("defaults the type to message and keeps named types", async () => {
+    const events = await collect(connect(`${origin}/named`, { reconnect: false }));
+    expect(events.map((event) => [event.type, event.data])).toEqual([
+      ["greeting", "hi"],
+      ["message", "plain"],
+      ["bye", "x"],
+    ]);
+  });
+
+  it("joins data lines with LF across small chunks", async () => {
+    const text = encodeURIComponent("data: a\ndata: b\r\n\r\nevent: e\ndata:c\n\n");
+    const events = await collect(
+      connect(`${origin}/raw?text=${text}&chunk=3&delay=5`, { reconnect: false }),
+    );
+    expect(events.map((event) => [event.type, event.data])).toEqual([
+      ["message", "a\nb"],
+      ["e", "c"],
+    ]);
+  });
+
+  it("decodes multi-byte UTF-8 characters split across chunks", async () => {
+    const events = await collect(connect(`${origin}/unicode`, { reconnect: false }));
+    expect(events.map((event) => event.data)).toEqual([
+      "caf\u00e9 \u20ac \u65e5\u672c\u8a9e",
+      "\u{1F389}\u{1D11E}",
+    ]);
+  });
+
+  it("yields an event within 100 ms of its last byte, long before the response ends", async () => {
+    const key = uniqueKey("trickle");
+    const steps = iterate(connect(`${origin}/trickle?key=${key}&interval=50&hold=3000`));
+    const first = await steps.next();
+    const receivedAt = Date.now();
+    expect(first).toEqual({ done: false, value: expect.objectContaining({ data: "hello" }) });
+    const stats = await serverStats(key);
+    expect(stats?.lastByteAt).toEqual(expect.any(Number));
+    expect(receivedAt - stats!.lastByteAt!).toBeLessThan(100);
+    // The server holds the response open for 3 s after the last byte: still open now.
+    expect(stats?.open).toBe(1);
+  });
+
+  it("dispatches on a lone CR at the end of a chunk without waiting for more bytes", async () => {
+    const key = uniqueKey("cr-end");
+    const steps = iterate(connect(`${origin}/cr-end?key=${key}&hold=5000`));
+    const first = await Promise.race([steps.next(), timeout(1_500)]);
+    expect(first).toEqual({ done: false, value: expect.objectContaining({ data: "cr" }) });
+  });
+});
+
+describe("the source", () => {
+  it("exposes readyState constants and moves CONNECTING -> OPEN -> CLOSED", async () => {
+    expect(RustEventSource.CONNECTING).toBe(CONNECTING);
+    expect(RustEventSource.OPEN).toBe(OPEN);
+    expect(RustEventSource.CLOSED).toBe(CLOSED);
+
+    const key = uniqueKey("ready-state");
+    const source = connect(`${origin}/hang?key=${key}`);
+    expect(source.readyState).toBe(CONNECTING);
+    const pending = iterate(source).next();
+    await waitForServerOpen(key);
+    await expect.poll(() => source.readyState, { timeout: 2_000 }).toBe(OPEN);
+    source.close();
+    expect(source.readyState).toBe(CLOSED);
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("reports its url", () => {
+    const url = `${origin}/counter?n=1`;
+    const source = connect(url, { reconnect: false });
+    expect(source.url).toBe(url);
+  });
+
+  it("throws a SyntaxError synchronously for an invalid URL", () => {
+    expect(() => new RustEventSource("http://[")).toThrow(SyntaxError);
+    expect(() => new RustEventSource("http://example.com:notaport/")).toThrow(SyntaxError);
+  });
+});
+
+describe("the request", () => {
+  it("sends Accept, custom headers and Authorization cross-origin", async () => {
+    const request = await echo(`${crossOrigin}/echo?q=1`, {
+      headers: { "X-Custom": "custom value", Authorization: "Bearer secret-token" },
+    });
+    expect(request.method).toBe("GET");
+    expect(request.url).toBe("/echo?q=1");
+    expect(request.headers["accept"]).toBe("text/event-stream");
+    expect(request.headers["x-custom"]).toBe("custom value");
+    expect(request.headers["authorization"]).toBe("Bearer secret-token");
+    expect(request.headers["last-event-id"]).toBeUndefined();
+  });
+
+  it("POSTs a JSON body", async () => {
+    const body = JSON.stringify({ hello: "w\u00f6rld", n: [1, 2] });
+    const request = await echo(`${crossOrigin}/echo`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(request.method).toBe("POST");
+    expect(request.headers["content-type"]).toBe("application/json");
+    expect(request.body).toBe(body);
+  });
+
+  it("sends the lastEventId option as Last-Event-ID and starts from it", async () => {
+    const source = connect(`${origin}/echo`, { reconnect: false, lastEventId: "abc-42" });
+    expect(source.lastEventId).toBe("abc-42");
+    const events = await collect(source);
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]!.data).headers["last-event-id"]).toBe("abc-42");
+    // The event has no id field, so it carries the last event ID it started from.
+    expect(events[0]!.lastEventId).toBe("abc-42");
+    expect(source.lastEventId).toBe("abc-42");
+  });
+
+  it.skipIf(!inBrowser)(
+    "sends cookies cross-origin with credentials: include, not with omit (browser only: Node's fetch has no cookie jar)",
+    async () => {
+      const set = await fetch(`${origin}/cookie/set`, { credentials: "include" });
+      expect(set.status).toBe(200);
+      const included = await only(`${crossOrigin}/cookie/echo`, { credentials: "include" });
+      expect(JSON.parse(included.data).cookie).toContain("sse_test=1");
+      const omitted = await only(`${crossOrigin}/cookie/echo`, { credentials: "omit" });
+      expect(JSON.parse(omitted.data).cookie).toBeNull();
+    },
+  );
+
+  it("calls the fetch option with a GET for text/event-stream, no-store, and reads its response", async () => {
+    const requests: Request[] = [];
+    const fakeFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      requests.push(new Request(input, init));
+      return new Response("data: from the fake fetch\n\n", {
+        headers: { "Content-Type": "text/event-stream" },
+      });
+    };
+    const url = `${origin}/counter?n=3`;
+    const events = await collect(
+      connect(url, { fetch: fakeFetch, reconnect: false, headers: { "X-Custom": "1" } }),
+    );
+    expect(events.map((event) => event.data)).toEqual(["from the fake fetch"]);
+    expect(requests).toHaveLength(1);
+    const request = requests[0]!;
+    expect(request.url).toBe(url);
+    expect(request.method).toBe("GET");
+    expect(request.headers.get("accept")).toBe("text/event-stream");
+    expect(request.headers.get("x-custom")).toBe("1");
+    expect(request.cache).toBe("no-store");
+  });
+});
+
+describe("errors", () => {
+  it("rejects with kind status, the status, its text and the body for a non-200 answer", async () => {
+    const source = connect(`${origin}/status?code=404&body=${encodeURIComponent("not here")}`, {
+      reconnect: false,
+    });
+    const steps = iterate(source);
+    const error = await rejection(steps.next());
+    expect(error).toBeInstanceOf(SseError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("SseError");
+    expect(error.kind).toBe("status");
+    expect(error.status).toBe(404);
+    expect(error.statusText).toBe("Not Found");
+    expect(error.body).toBe("not here");
+    expect(error.message).toEqual(expect.any(String));
+    expect(source.readyState).toBe(CLOSED);
+    await expect(steps.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("keeps only the first 64 KiB of a long error body, and a custom reason phrase", async () => {
+    const error = await rejection(
+      iterate(
+        connect(`${origin}/status?code=503&text=${encodeURIComponent("Come Back Later")}&size=200000`, {
+          reconnect: false,
+        }),
+      ).next(),
+    );
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("status");
+    expect(error.status).toBe(503);
+    expect(error.statusText).toBe("Come Back Later");
+    expect(error.body).toHaveLength(64 * 1024);
+    expect(error.body.startsWith("BEGINxxx")).toBe(true);
+  });
+
+  it("rejects with kind content-type for text/plain and cancels the body", async () => {
+    const key = uniqueKey("wrong-type");
+    const source = connect(`${origin}/wrong-type?key=${key}`, { reconnect: false });
+    const error = await rejection(iterate(source).next());
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("content-type");
+    expect(source.readyState).toBe(CLOSED);
+    await expectServerClosed(key);
+  });
+
+  it("checks the MIME type's essence: parameters and case are fine, others and none are not", async () => {
+    for (const ct of ["text/event-stream; charset=utf-8", "Text/Event-Stream"]) {
+      const event = await only(`${origin}/type?ct=${encodeURIComponent(ct)}`);
+      expect(event.data).toBe("typed");
+    }
+    for (const query of [`ct=${encodeURIComponent("application/json")}`, ""]) {
+      const error = await rejection(
+        iterate(connect(`${origin}/type?${query}`, { reconnect: false })).next(),
+      );
+      expect(error).toBeInstanceOf(SseError);
+      expect(error.kind).toBe("content-type");
+    }
+  });
+
+  it("rejects the pending step with kind network when the connection drops mid-body", async () => {
+    const steps = iterate(connect(`${origin}/drop`, { reconnect: false }));
+    const first = await steps.next();
+    expect(first).toEqual({ done: false, value: expect.objectContaining({ data: "before-drop", lastEventId: "1" }) });
+    const error = await rejection(steps.next());
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("network");
+  });
+
+  it("rejects with kind network when the connection is refused", async () => {
+    const source = connect(`${deadOrigin}/counter`, { reconnect: false });
+    const error = await rejection(iterate(source).next());
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("network");
+    expect(source.readyState).toBe(CLOSED);
+  });
+
+  it("rejects with kind event-too-large for a line over maxEventBytes and closes the connection", async () => {
+    const key = uniqueKey("huge-line");
+    const source = connect(`${origin}/huge-line?bytes=1000000&key=${key}`, {
+      reconnect: false,
+      maxEventBytes: 4096,
+    });
+    const error = await rejection(iterate(source).next());
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("event-too-large");
+    expect(source.readyState).toBe(CLOSED);
+    await expectServerClosed(key);
+  });
+
+  it("rejects with kind event-too-large for an event of short lines over maxEventBytes", async () => {
+    // Control: 10 lines of 100 bytes fit (the server then holds the response open).
+    const fits = iterate(connect(`${origin}/big-event?lines=10&size=100`, { maxEventBytes: 4096 }));
+    const first = await fits.next();
+    expect(first.value?.data).toHaveLength(10 * 100 + 9);
+
+    const key = uniqueKey("big-event");
+    const steps = iterate(
+      connect(`${origin}/big-event?lines=100&size=100&key=${key}`, { reconnect: false, maxEventBytes: 4096 }),
+    );
+    const error = await rejection(steps.next());
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("event-too-large");
+    await expectServerClosed(key);
+  });
+});
+
+describe("ending", () => {
+  it("ends normally on HTTP 204", async () => {
+    const source = connect(`${origin}/no-content`, { reconnect: false });
+    await expect(iterate(source).next()).resolves.toEqual({ done: true, value: undefined });
+    expect(source.readyState).toBe(CLOSED);
+  });
+
+  it("close() ends a pending step with done and the server sees the connection closed", async () => {
+    const key = uniqueKey("close");
+    const source = connect(`${origin}/hang?key=${key}`);
+    const steps = iterate(source);
+    const pending = steps.next();
+    await waitForServerOpen(key);
+    source.close();
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    expect(source.readyState).toBe(CLOSED);
+    await expectServerClosed(key);
+    source.close();
+    await expect(steps.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("break out of for await closes the connection server-side", async () => {
+    const key = uniqueKey("break");
+    const source = connect(`${origin}/counter?n=1000&interval=20&key=${key}`);
+    const events = await collect(source, 3);
+    expect(events.map((event) => event.data)).toEqual(["1", "2", "3"]);
+    expect(source.readyState).toBe(CLOSED);
+    await expectServerClosed(key);
+  });
+
+  it("aborting the signal ends a pending step with done and closes the connection", async () => {
+    const key = uniqueKey("abort");
+    const controller = new AbortController();
+    const source = connect(`${origin}/hang?key=${key}`, { signal: controller.signal });
+    const pending = iterate(source).next();
+    await waitForServerOpen(key);
+    controller.abort();
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    expect(source.readyState).toBe(CLOSED);
+    await expectServerClosed(key);
+  });
+
+  it("an already aborted signal ends iteration at once without a request", async () => {
+    const key = uniqueKey("pre-aborted");
+    const source = connect(`${origin}/hang?key=${key}`, { signal: AbortSignal.abort() });
+    await expect(iterate(source).next()).resolves.toEqual({ done: true, value: undefined });
+    expect(source.readyState).toBe(CLOSED);
+    await timeout(100);
+    expect(await serverStats(key)).toBeNull();
+  });
+});
