@@ -19,8 +19,6 @@ pub struct Batch {
     pub text: String,
     /// Three UTF-16 lengths per event (see the module docs).
     pub lens: Vec<u32>,
-    /// The last event ID sent to JS, to send only changes.
-    sent_id: String,
     /// The last valid `retry` value seen since it was taken.
     pub retry: Option<u64>,
 }
@@ -31,7 +29,7 @@ impl Batch {
         self.lens.is_empty()
     }
 
-    /// Forgets the events (not the last ID sent), keeping the buffers' memory for the next chunk
+    /// Forgets the events, keeping the buffers' memory for the next chunk
     /// unless a large event made them big.
     pub fn clear(&mut self) {
         if self.text.capacity() > 1 << 20 {
@@ -41,7 +39,17 @@ impl Batch {
         self.lens.clear();
     }
 
+    /// An ID is pushed even when empty: its length 0 says "the ID is now empty".
+    fn push_id(&mut self, id: &str) -> u32 {
+        self.text.push_str(id);
+        utf16_len(id)
+    }
+
+    #[inline]
     fn push(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
         self.text.push_str(s);
         utf16_len(s)
     }
@@ -51,13 +59,7 @@ impl Sink for Batch {
     fn event(&mut self, event: Event<'_>) {
         let type_len = self.push(event.raw_type);
         let data_len = self.push(event.data);
-        let id_len = if event.last_event_id == self.sent_id {
-            ID_UNCHANGED
-        } else {
-            self.sent_id.clear();
-            self.sent_id.push_str(event.last_event_id);
-            self.push(event.last_event_id)
-        };
+        let id_len = if event.id_changed { self.push_id(event.last_event_id) } else { ID_UNCHANGED };
         self.lens.extend_from_slice(&[type_len, data_len, id_len]);
     }
 
@@ -68,6 +70,7 @@ impl Sink for Batch {
 
 /// The length of `s` in UTF-16 code units: one per scalar value, two for those above U+FFFF.
 /// Saturates at `u32::MAX - 1`, far beyond any event the parser lets through.
+#[inline]
 pub fn utf16_len(s: &str) -> u32 {
     let len = if s.is_ascii() {
         s.len()

@@ -29,6 +29,9 @@ pub struct Event<'a> {
     pub data: &'a str,
     /// The last event ID of the source when this event was dispatched.
     pub last_event_id: &'a str,
+    /// Whether `last_event_id` differs from the one of the event dispatched before (or from
+    /// the initial one, for the first event).
+    pub id_changed: bool,
 }
 
 impl Event<'_> {
@@ -89,6 +92,11 @@ pub struct Parser {
     id_buffer: Vec<u8>,
     /// The last event ID string of the event source, decoded.
     last_event_id: String,
+    /// Set by an `id` field; cleared when the block is dispatched or discarded. Saves comparing
+    /// the ID buffer with the last event ID on every dispatch.
+    id_pending: bool,
+    /// Set when the last event ID string changes; cleared when an event carries the change.
+    id_changed: bool,
     /// Set when a chunk ended with CR: that CR already ended its line, so a LF at the start of
     /// the next chunk belongs to it (CRLF). Cleared by the next byte, whatever it is.
     after_cr: bool,
@@ -113,6 +121,8 @@ impl Parser {
             event_type: Vec::new(),
             id_buffer: Vec::new(),
             last_event_id: String::new(),
+            id_pending: false,
+            id_changed: false,
             after_cr: false,
             skipping_comment: false,
             bom_matched: Some(0),
@@ -133,6 +143,7 @@ impl Parser {
             self.last_event_id.push_str(id);
             self.id_buffer.clear();
             self.id_buffer.extend_from_slice(id.as_bytes());
+            self.id_pending = false;
         }
     }
 
@@ -147,6 +158,7 @@ impl Parser {
         self.event_type.clear();
         self.id_buffer.clear();
         self.id_buffer.extend_from_slice(self.last_event_id.as_bytes());
+        self.id_pending = false;
         self.after_cr = false;
         self.skipping_comment = false;
         self.bom_matched = Some(0);
@@ -280,27 +292,29 @@ impl Parser {
             None => (line, &[][..]),
         };
         match name {
-            b"data" => {
+            // Byte patterns, not string literals: they compile to compares, not `memcmp` calls.
+            [b'd', b'a', b't', b'a'] => {
                 // "Append the field value to the data buffer, then append a single U+000A LINE
                 // FEED (LF) character to the data buffer."
                 self.data.extend_from_slice(value);
                 self.data.push(b'\n');
             }
-            b"event" => {
+            [b'e', b'v', b'e', b'n', b't'] => {
                 // "Set the event type buffer to field value."
                 self.event_type.clear();
                 self.event_type.extend_from_slice(value);
             }
             // "If the field value does not contain U+0000 NULL, then set the last event ID
             // buffer to the field value. Otherwise, ignore the field."
-            b"id" if !value.contains(&0) => {
+            [b'i', b'd'] if !value.contains(&0) => {
                 self.id_buffer.clear();
                 self.id_buffer.extend_from_slice(value);
+                self.id_pending = true;
             }
             // "If the field value consists of only ASCII digits, then interpret the field value
             // as an integer in base ten, and set the event stream's reconnection time to that
             // integer. Otherwise, ignore the field." An empty value is ignored, as browsers do.
-            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+            [b'r', b'e', b't', b'r', b'y'] if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                 let millis = value.iter().fold(0u64, |acc, &digit| {
                     acc.saturating_mul(10).saturating_add(u64::from(digit - b'0'))
                 });
@@ -316,8 +330,12 @@ impl Parser {
     fn dispatch(&mut self, sink: &mut impl Sink) {
         // 1. "Set the last event ID string of the event source to the value of the last event
         //    ID buffer." The buffer persists, so an event without `id` repeats the last one.
-        if self.id_buffer != self.last_event_id.as_bytes() {
-            self.last_event_id = decode(&self.id_buffer).into_owned();
+        if self.id_pending {
+            self.id_pending = false;
+            if self.id_buffer != self.last_event_id.as_bytes() {
+                self.last_event_id = decode(&self.id_buffer).into_owned();
+                self.id_changed = true;
+            }
         }
         // 2. "If the data buffer is an empty string, set the data buffer and the event type
         //    buffer to the empty string and return."
@@ -331,7 +349,8 @@ impl Parser {
         let data = &self.data[..self.data.len() - 1];
         let data = decode(data);
         let raw_type = decode(&self.event_type);
-        sink.event(Event { raw_type: &raw_type, data: &data, last_event_id: &self.last_event_id });
+        let id_changed = std::mem::take(&mut self.id_changed);
+        sink.event(Event { raw_type: &raw_type, data: &data, last_event_id: &self.last_event_id, id_changed });
         // 6. "Set the data buffer and the event type buffer to the empty string."
         self.data.clear();
         self.event_type.clear();
@@ -339,8 +358,17 @@ impl Parser {
 }
 
 /// UTF-8 decoding with U+FFFD for invalid sequences, borrowing when the bytes are valid.
+/// ASCII, the common case, skips the general decoder (which costs more than a short event).
+#[inline]
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+    if bytes.is_ascii() {
+        // SAFETY: ASCII bytes are valid UTF-8.
+        return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+    }
 }
 
 /// The index of the first CR or LF in `bytes`. Scans eight bytes at a time: this is the loop
