@@ -18,6 +18,7 @@ export interface KeyStats {
   closedBeforeEnd: number;
   lastByteAt: number | null;
   headers: Record<string, string> | null;
+  attempts: { at: number; path: string; lastEventId: string | null; authorization: string | null }[];
 }
 
 let keys = 0;

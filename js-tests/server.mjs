@@ -58,7 +58,17 @@ export async function startServer() {
   function record(key) {
     let entry = byKey.get(key);
     if (!entry) {
-      entry = { requests: 0, open: 0, closed: 0, closedBeforeEnd: 0, lastByteAt: null, headers: null };
+      entry = {
+        requests: 0,
+        open: 0,
+        closed: 0,
+        closedBeforeEnd: 0,
+        lastByteAt: null,
+        headers: null,
+        // One record per request with this key, for reconnection tests: when it arrived, its
+        // path, its Last-Event-ID and Authorization headers.
+        attempts: [],
+      };
       byKey.set(key, entry);
     }
     return entry;
@@ -70,6 +80,20 @@ export async function startServer() {
    * Counts it as open until its `close` event; a close before the server ended the response (the
    * client went away, or /drop destroyed the socket) also counts in `closedBeforeEnd`.
    */
+  /** Notes a request in its key's `attempts` (every endpoint with `key=` does, whatever it answers). */
+  function attempt(req, url) {
+    const key = url.searchParams.get("key");
+    if (key === null) return null;
+    const entry = record(key);
+    entry.attempts.push({
+      at: Date.now(),
+      path: url.pathname,
+      lastEventId: req.headers["last-event-id"] ?? null,
+      authorization: req.headers.authorization ?? null,
+    });
+    return entry;
+  }
+
   function startStream(req, res, url, contentType = "text/event-stream") {
     const key = url.searchParams.get("key");
     const entry = key === null ? null : record(key);
@@ -279,6 +303,71 @@ export async function startServer() {
       startStream(req, res, url);
       res.write("data: cr\r\r");
       await holdOpen(res, intParam(url, "hold", 2000));
+    },
+
+    // Reconnection: each request continues the numbering after its Last-Event-ID: it sends
+    // `retry: R` (if `retry` is given), `n` (2) events `id: i` / `data: i`, then ends the body
+    // (`mode=end`), destroys the socket (`mode=drop`) or goes silent (`mode=hang`). Once
+    // `total` (6) events have been sent it answers 204, which ends the client's iteration.
+    async "/reconnect"(req, res, url) {
+      attempt(req, url);
+      const n = intParam(url, "n", 2);
+      const total = intParam(url, "total", 6);
+      const after = Number(req.headers["last-event-id"] ?? 0) || 0;
+      if (after >= total) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      startStream(req, res, url);
+      const retry = url.searchParams.get("retry");
+      if (retry !== null) res.write(`retry: ${retry}\n\n`);
+      for (let i = after + 1; i <= Math.min(after + n, total); i++) res.write(`id: ${i}\ndata: ${i}\n\n`);
+      const mode = url.searchParams.get("mode") ?? "end";
+      if (mode === "drop") {
+        await sleep(20);
+        res.socket?.destroy();
+      } else if (mode === "hang") {
+        await holdOpen(res, 10_000);
+      } else {
+        res.end();
+      }
+    },
+
+    // The answer of the k-th request with this key is the k-th of `steps` (comma-separated; the
+    // last one repeats): a status code, where 200 sends one event `id: k` and ends the body.
+    // `retryAfter` adds a Retry-After header to non-200 answers.
+    "/sequence"(req, res, url) {
+      const entry = attempt(req, url);
+      const steps = (url.searchParams.get("steps") ?? "200").split(",").map(Number);
+      const k = entry ? entry.attempts.length : 1;
+      const code = steps[Math.min(k, steps.length) - 1] ?? 200;
+      if (code === 200) {
+        startStream(req, res, url);
+        res.end(`id: ${k}\ndata: attempt ${k}\n\n`);
+        return;
+      }
+      const headers = { "Content-Type": "text/plain" };
+      const retryAfter = url.searchParams.get("retryAfter");
+      if (retryAfter !== null) headers["Retry-After"] = retryAfter;
+      res.writeHead(code, headers);
+      res.end(`status ${code} on attempt ${k}`);
+    },
+
+    // A 302 to `to` (a path on this server, query included); notes the request under `key`.
+    "/redirect"(req, res, url) {
+      attempt(req, url);
+      res.writeHead(302, { Location: url.searchParams.get("to") ?? "/counter" });
+      res.end();
+    },
+
+    // The first request ends after a complete event (id 1) and an unfinished block (id 99);
+    // later ones send one event and end. The ID of the unfinished block must not be committed.
+    "/unfinished"(req, res, url) {
+      const entry = attempt(req, url);
+      startStream(req, res, url);
+      if (entry && entry.attempts.length === 1) res.end("id: 1\ndata: done\n\nid: 99\ndata: never dispatched\n");
+      else res.end("data: again\n\n");
     },
 
     // Connection bookkeeping: {open, byKey} or, with key=K, that key's record (null if unseen).
