@@ -52,6 +52,135 @@ function resolveUrl(url) {
   }
 }
 
+/**
+ * Everything a source holds, apart from the object the caller holds. Pending work (the batch
+ * being fetched, the signal's listener) references only this, so a source the caller dropped
+ * can be garbage-collected, and the registry below then closes its connection.
+ */
+class Core {
+  client; // SseClient once the wasm is loaded, until the stream ends
+  finished = false; // no more events will come
+  error; // an SseError not yet thrown to a caller
+  inflight; // the batch being fetched, shared by concurrent next() calls
+  text = ""; // the current batch: text and lengths (see src/batch.rs)
+  lens = new Uint32Array(0);
+  at = 0; // index into lens of the next event
+  pos = 0; // offset into text of the next event
+  eventId = ""; // lastEventId of the last event sliced out of a batch
+  signal;
+  onAbort;
+
+  constructor(url, options, signal) {
+    this.eventId = options.lastEventId;
+    if (signal) {
+      if (signal.aborted) {
+        this.finish();
+        return;
+      }
+      this.signal = signal;
+      this.onAbort = () => this.close();
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+    // Connect at once, as EventSource does: the first batch is fetched before anyone asks.
+    this.inflight = this.fetchBatch(url, options);
+  }
+
+  close() {
+    this.error = undefined;
+    this.finish();
+  }
+
+  /** The one close path: every way of ending a source comes here. Idempotent. */
+  finish() {
+    if (this.finished) return;
+    this.finished = true;
+    this.text = "";
+    this.lens = new Uint32Array(0);
+    this.at = 0;
+    const client = this.client;
+    if (client) {
+      this.eventId = client.lastEventId;
+      this.client = undefined;
+      client.close();
+      // Free after the pending step (if any) has settled: it still holds the Rust state.
+      if (this.inflight) this.inflight.then(() => client.free());
+      else client.free();
+    }
+    if (this.signal) {
+      this.signal.removeEventListener("abort", this.onAbort);
+      this.signal = this.onAbort = undefined;
+    }
+  }
+
+  async fetchBatch(url, options) {
+    try {
+      if (options) {
+        await loadWasm();
+        if (this.finished) return;
+        this.client = new SseClient(url, options);
+      }
+      const client = this.client;
+      if (!client) return;
+      const batch = await client.nextBatch();
+      if (batch === undefined) {
+        this.finish();
+      } else if (!this.finished) {
+        this.text = batch[0];
+        this.lens = batch[1];
+        this.at = 0;
+        this.pos = 0;
+      }
+    } catch (error) {
+      if (!this.finished) this.error = toSseError(error);
+      this.finish();
+    } finally {
+      this.inflight = undefined;
+    }
+  }
+
+  /** The next event of the current batch, or undefined. */
+  take() {
+    const lens = this.lens;
+    const at = this.at;
+    if (at >= lens.length) return undefined;
+    const text = this.text;
+    let pos = this.pos;
+    const typeLen = lens[at];
+    const type = typeLen === 0 ? "message" : text.slice(pos, (pos += typeLen));
+    const data = text.slice(pos, (pos += lens[at + 1]));
+    const idLen = lens[at + 2];
+    if (idLen !== ID_UNCHANGED) this.eventId = text.slice(pos, (pos += idLen));
+    this.pos = pos;
+    this.at = at + 3;
+    return { type, data, lastEventId: this.eventId };
+  }
+
+  async nextSlow() {
+    for (;;) {
+      const event = this.take();
+      if (event !== undefined) return { value: event, done: false };
+      if ((await this.refill()) === DONE) return DONE;
+    }
+  }
+
+  /** Waits for the next batch; throws the pending error, or returns DONE, once finished. */
+  async refill() {
+    if (this.finished) {
+      const error = this.error;
+      if (error) {
+        this.error = undefined;
+        throw error;
+      }
+      return DONE;
+    }
+    this.inflight ??= this.fetchBatch();
+    await this.inflight;
+  }
+}
+
+// Closes the connection of a source that became unreachable without being closed.
+const unreachable = new FinalizationRegistry((core) => core.close());
+
 /** A Server-Sent Events source over fetch, consumed with `for await`. */
 export class RustEventSource {
   static CONNECTING = 0;
@@ -59,17 +188,7 @@ export class RustEventSource {
   static CLOSED = 2;
 
   #url;
-  #client; // SseClient once the wasm is loaded, until the stream ends
-  #finished = false; // no more events will come
-  #error; // an SseError not yet thrown to a caller
-  #inflight; // the batch being fetched, shared by concurrent next() calls
-  #text = ""; // the current batch: text and lengths (see src/batch.rs)
-  #lens = new Uint32Array(0);
-  #at = 0; // index into #lens of the next event
-  #pos = 0; // offset into #text of the next event
-  #eventId = ""; // lastEventId of the last event sliced out of a batch
-  #signal;
-  #onAbort;
+  #core;
 
   constructor(url, init = {}) {
     this.#url = resolveUrl(url);
@@ -98,25 +217,16 @@ export class RustEventSource {
       onOpen: init.onOpen,
       onRetry: onRetry && ((error, attempt, delay) => onRetry(error && toSseError(error), attempt, delay)),
     };
-    this.#eventId = options.lastEventId;
-    const signal = init.signal;
-    if (signal) {
-      if (signal.aborted) {
-        this.#finish();
-        return;
-      }
-      this.#signal = signal;
-      this.#onAbort = () => this.close();
-      signal.addEventListener("abort", this.#onAbort, { once: true });
-    }
-    // Connect at once, as EventSource does: the first batch is fetched before anyone asks.
-    this.#inflight = this.#fetchBatch(options);
+    const core = new Core(this.#url, options, init.signal);
+    this.#core = core;
+    if (!core.finished) unreachable.register(this, core, core);
   }
 
   /** 0 CONNECTING, 1 OPEN, 2 CLOSED. */
   get readyState() {
-    if (this.#finished) return RustEventSource.CLOSED;
-    return this.#client ? this.#client.readyState : RustEventSource.CONNECTING;
+    const core = this.#core;
+    if (core.finished) return RustEventSource.CLOSED;
+    return core.client ? core.client.readyState : RustEventSource.CONNECTING;
   }
 
   /** The absolute URL requested. */
@@ -126,107 +236,29 @@ export class RustEventSource {
 
   /** The last event ID: of the last event yielded, or of the stream once every parsed event was yielded. */
   get lastEventId() {
-    if (this.#at < this.#lens.length || !this.#client) return this.#eventId;
-    return this.#client.lastEventId;
+    const core = this.#core;
+    if (core.at < core.lens.length || !core.client) return core.eventId;
+    return core.client.lastEventId;
   }
 
   /** Aborts the request; pending and later steps finish with `done: true`. Idempotent. */
   close() {
-    this.#error = undefined;
-    this.#finish();
-  }
-
-  #finish() {
-    if (this.#finished) return;
-    this.#finished = true;
-    this.#text = "";
-    this.#lens = new Uint32Array(0);
-    this.#at = 0;
-    const client = this.#client;
-    if (client) {
-      this.#eventId = client.lastEventId;
-      this.#client = undefined;
-      client.close();
-      // Free after the pending step (if any) has settled: it still holds the Rust state.
-      if (this.#inflight) this.#inflight.then(() => client.free());
-      else client.free();
-    }
-    if (this.#signal) {
-      this.#signal.removeEventListener("abort", this.#onAbort);
-      this.#signal = this.#onAbort = undefined;
-    }
-  }
-
-  async #fetchBatch(options) {
-    try {
-      if (options) {
-        await loadWasm();
-        if (this.#finished) return;
-        this.#client = new SseClient(this.#url, options);
-      }
-      const client = this.#client;
-      if (!client) return;
-      const batch = await client.nextBatch();
-      if (batch === undefined) {
-        this.#finish();
-      } else if (!this.#finished) {
-        this.#text = batch[0];
-        this.#lens = batch[1];
-        this.#at = 0;
-        this.#pos = 0;
-      }
-    } catch (error) {
-      if (!this.#finished) this.#error = toSseError(error);
-      this.#finish();
-    } finally {
-      this.#inflight = undefined;
-    }
-  }
-
-  /** The next event of the current batch, or undefined. */
-  #take() {
-    const lens = this.#lens;
-    const at = this.#at;
-    if (at >= lens.length) return undefined;
-    const text = this.#text;
-    let pos = this.#pos;
-    const typeLen = lens[at];
-    const type = typeLen === 0 ? "message" : text.slice(pos, (pos += typeLen));
-    const data = text.slice(pos, (pos += lens[at + 1]));
-    const idLen = lens[at + 2];
-    if (idLen !== ID_UNCHANGED) this.#eventId = text.slice(pos, (pos += idLen));
-    this.#pos = pos;
-    this.#at = at + 3;
-    return { type, data, lastEventId: this.#eventId };
+    unreachable.unregister(this.#core);
+    this.#core.close();
   }
 
   /** The async iterator protocol: the source is its own iterator. */
   next() {
-    const event = this.#take();
+    const core = this.#core;
+    const event = core.take();
     if (event !== undefined) return Promise.resolve({ value: event, done: false });
-    return this.#nextSlow();
+    return core.nextSlow();
   }
 
-  async #nextSlow() {
-    for (;;) {
-      const event = this.#take();
-      if (event !== undefined) return { value: event, done: false };
-      if ((await this.#refill()) === DONE) return DONE;
-    }
-  }
-
-  /** Waits for the next batch; throws the pending error, or returns DONE, once finished. */
-  async #refill() {
-    if (this.#finished) {
-      const error = this.#error;
-      if (error) {
-        this.#error = undefined;
-        throw error;
-      }
-      return DONE;
-    }
-    this.#inflight ??= this.#fetchBatch();
-    await this.#inflight;
+  /** Called when a for-await loop is left early: closes the source. */
+  async return() {
+    this.close();
+    return DONE;
   }
 
   /**
@@ -236,13 +268,14 @@ export class RustEventSource {
    */
   batches() {
     const source = this;
+    const core = this.#core;
     return {
       async next() {
         for (;;) {
           const events = [];
-          for (let event = source.#take(); event !== undefined; event = source.#take()) events.push(event);
+          for (let event = core.take(); event !== undefined; event = core.take()) events.push(event);
           if (events.length > 0) return { value: events, done: false };
-          if ((await source.#refill()) === DONE) return DONE;
+          if ((await core.refill()) === DONE) return DONE;
         }
       },
       async return() {
@@ -253,12 +286,6 @@ export class RustEventSource {
         return this;
       },
     };
-  }
-
-  /** Called when a for-await loop is left early: closes the source. */
-  async return() {
-    this.close();
-    return DONE;
   }
 
   [Symbol.asyncIterator]() {
