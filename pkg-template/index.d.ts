@@ -117,3 +117,32 @@ export class RustEventSource implements AsyncIterableIterator<SseEvent>, AsyncDi
   [Symbol.asyncIterator](): this;
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** Options of {@link SseParser.create}. */
+export interface SseParserInit {
+  /** The most bytes one line or the data of one event may take. Default 8 MiB. */
+  maxEventBytes?: number;
+  /** The last event ID to start from. Default `""`. */
+  lastEventId?: string;
+}
+
+/**
+ * The parser alone, for bytes from elsewhere (a WebSocket, a file, your own fetch loop).
+ * Nothing to free: it is reclaimed with the object.
+ */
+export class SseParser {
+  private constructor();
+  /** Loads the wasm (once) and makes a parser. */
+  static create(init?: SseParserInit): Promise<SseParser>;
+  /**
+   * Parses one chunk of the stream; returns the events it completed, in order.
+   * @throws {SseError} kind `"event-too-large"`; the parser then throws until {@link SseParser.reset}.
+   */
+  feed(chunk: Uint8Array): SseEvent[];
+  /** The end of a stream (before the next connection's bytes): drops an unfinished event. */
+  reset(): void;
+  /** The last event ID string. */
+  readonly lastEventId: string;
+  /** The last valid `retry:` value seen, in milliseconds, or undefined. */
+  readonly retry: number | undefined;
+}

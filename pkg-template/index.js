@@ -2,7 +2,7 @@
 // loads it, turns its batches into event objects and its failures into SseErrors, and provides
 // the async iterator. One close path: close(), leaving a for-await loop, the signal and
 // Symbol.asyncDispose all end in #finish().
-import initWasm, { SseClient } from "./wasm/rust_eventsource.js";
+import initWasm, { SseClient, SseParser as WasmParser } from "./wasm/rust_eventsource.js";
 import { wasmBase64 } from "./wasm/bytes.js";
 
 let loading;
@@ -53,6 +53,63 @@ function resolveUrl(url) {
 }
 
 /**
+ * Slices event objects out of a batch (`[text, lens]`, see src/batch.rs) one at a time, so an
+ * event costs two or three string slices and one object, and no trip into wasm.
+ */
+class BatchReader {
+  text = "";
+  lens = new Uint32Array(0);
+  at = 0; // index into lens of the next event
+  pos = 0; // offset into text of the next event
+  eventId; // lastEventId of the last event sliced out
+
+  constructor(eventId) {
+    this.eventId = eventId;
+  }
+
+  load(batch) {
+    this.text = batch[0];
+    this.lens = batch[1];
+    this.at = 0;
+    this.pos = 0;
+  }
+
+  clear() {
+    this.text = "";
+    this.lens = new Uint32Array(0);
+    this.at = 0;
+  }
+
+  get pending() {
+    return this.at < this.lens.length;
+  }
+
+  /** The next event, or undefined. */
+  take() {
+    const lens = this.lens;
+    const at = this.at;
+    if (at >= lens.length) return undefined;
+    const text = this.text;
+    let pos = this.pos;
+    const typeLen = lens[at];
+    const type = typeLen === 0 ? "message" : text.slice(pos, (pos += typeLen));
+    const data = text.slice(pos, (pos += lens[at + 1]));
+    const idLen = lens[at + 2];
+    if (idLen !== ID_UNCHANGED) this.eventId = text.slice(pos, (pos += idLen));
+    this.pos = pos;
+    this.at = at + 3;
+    return { type, data, lastEventId: this.eventId };
+  }
+
+  /** Every event left, as an array. */
+  takeAll() {
+    const events = [];
+    for (let event = this.take(); event !== undefined; event = this.take()) events.push(event);
+    return events;
+  }
+}
+
+/**
  * Everything a source holds, apart from the object the caller holds. Pending work (the batch
  * being fetched, the signal's listener) references only this, so a source the caller dropped
  * can be garbage-collected, and the registry below then closes its connection.
@@ -62,16 +119,12 @@ class Core {
   finished = false; // no more events will come
   error; // an SseError not yet thrown to a caller
   inflight; // the batch being fetched, shared by concurrent next() calls
-  text = ""; // the current batch: text and lengths (see src/batch.rs)
-  lens = new Uint32Array(0);
-  at = 0; // index into lens of the next event
-  pos = 0; // offset into text of the next event
-  eventId = ""; // lastEventId of the last event sliced out of a batch
+  batch; // BatchReader of the current batch
   signal;
   onAbort;
 
   constructor(url, options, signal) {
-    this.eventId = options.lastEventId;
+    this.batch = new BatchReader(options.lastEventId);
     if (signal) {
       if (signal.aborted) {
         this.finish();
@@ -94,12 +147,10 @@ class Core {
   finish() {
     if (this.finished) return;
     this.finished = true;
-    this.text = "";
-    this.lens = new Uint32Array(0);
-    this.at = 0;
+    this.batch.clear();
     const client = this.client;
     if (client) {
-      this.eventId = client.lastEventId;
+      this.batch.eventId = client.lastEventId;
       this.client = undefined;
       client.close();
       // Free after the pending step (if any) has settled: it still holds the Rust state.
@@ -125,10 +176,7 @@ class Core {
       if (batch === undefined) {
         this.finish();
       } else if (!this.finished) {
-        this.text = batch[0];
-        this.lens = batch[1];
-        this.at = 0;
-        this.pos = 0;
+        this.batch.load(batch);
       }
     } catch (error) {
       if (!this.finished) this.error = toSseError(error);
@@ -138,26 +186,9 @@ class Core {
     }
   }
 
-  /** The next event of the current batch, or undefined. */
-  take() {
-    const lens = this.lens;
-    const at = this.at;
-    if (at >= lens.length) return undefined;
-    const text = this.text;
-    let pos = this.pos;
-    const typeLen = lens[at];
-    const type = typeLen === 0 ? "message" : text.slice(pos, (pos += typeLen));
-    const data = text.slice(pos, (pos += lens[at + 1]));
-    const idLen = lens[at + 2];
-    if (idLen !== ID_UNCHANGED) this.eventId = text.slice(pos, (pos += idLen));
-    this.pos = pos;
-    this.at = at + 3;
-    return { type, data, lastEventId: this.eventId };
-  }
-
   async nextSlow() {
     for (;;) {
-      const event = this.take();
+      const event = this.batch.take();
       if (event !== undefined) return { value: event, done: false };
       if ((await this.refill()) === DONE) return DONE;
     }
@@ -237,7 +268,7 @@ export class RustEventSource {
   /** The last event ID: of the last event yielded, or of the stream once every parsed event was yielded. */
   get lastEventId() {
     const core = this.#core;
-    if (core.at < core.lens.length || !core.client) return core.eventId;
+    if (core.batch.pending || !core.client) return core.batch.eventId;
     return core.client.lastEventId;
   }
 
@@ -250,7 +281,7 @@ export class RustEventSource {
   /** The async iterator protocol: the source is its own iterator. */
   next() {
     const core = this.#core;
-    const event = core.take();
+    const event = core.batch.take();
     if (event !== undefined) return Promise.resolve({ value: event, done: false });
     return core.nextSlow();
   }
@@ -272,8 +303,7 @@ export class RustEventSource {
     return {
       async next() {
         for (;;) {
-          const events = [];
-          for (let event = core.take(); event !== undefined; event = core.take()) events.push(event);
+          const events = core.batch.takeAll();
           if (events.length > 0) return { value: events, done: false };
           if ((await core.refill()) === DONE) return DONE;
         }
@@ -296,3 +326,56 @@ export class RustEventSource {
     this.close();
   }
 }
+
+/**
+ * The parser alone, for bytes from elsewhere (a WebSocket, a file, your own fetch loop):
+ * `feed` a chunk, get the events it completed. Create it with `await SseParser.create()`.
+ */
+export class SseParser {
+  #parser;
+  #batch;
+
+  constructor(token, parser, lastEventId) {
+    if (token !== CREATE) throw new TypeError("rust-eventsource: use `await SseParser.create()`");
+    this.#parser = parser;
+    this.#batch = new BatchReader(lastEventId);
+  }
+
+  /** Loads the wasm (once) and makes a parser. */
+  static async create(options = {}) {
+    await loadWasm();
+    const lastEventId = options.lastEventId ?? "";
+    const parser = new WasmParser(options.maxEventBytes ?? 8 * 1024 * 1024, lastEventId);
+    return new SseParser(CREATE, parser, lastEventId);
+  }
+
+  /** Parses one chunk of the stream; returns the events it completed, in order. */
+  feed(chunk) {
+    let batch;
+    try {
+      batch = this.#parser.feed(chunk);
+    } catch (error) {
+      throw toSseError(error);
+    }
+    if (batch === undefined) return [];
+    this.#batch.load(batch);
+    return this.#batch.takeAll();
+  }
+
+  /** The end of a stream (before the next connection's bytes): drops an unfinished event. */
+  reset() {
+    this.#parser.reset();
+  }
+
+  /** The last event ID string. */
+  get lastEventId() {
+    return this.#parser.lastEventId;
+  }
+
+  /** The last valid `retry:` value seen, in milliseconds, or undefined. */
+  get retry() {
+    return this.#parser.retry;
+  }
+}
+
+const CREATE = Symbol("SseParser.create");

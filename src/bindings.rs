@@ -11,7 +11,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::RequestCredentials;
 
-use crate::client::{to_millis, Client, Hooks, Request, Step};
+use crate::batch::Batch;
+use crate::client::{to_millis, Client, Failure, Hooks, Request, Step};
+use crate::parser::Parser;
 use crate::policy::RetryOptions;
 
 /// One event source's Rust state. Dropping it (or `free()`) closes the source.
@@ -116,3 +118,58 @@ impl Drop for SseClient {
     }
 }
 
+
+/// The parser alone, for bytes that arrive some other way: `feed` a chunk, get its events.
+/// Crosses the boundary once per chunk, like the source does.
+#[wasm_bindgen]
+pub struct SseParser {
+    parser: Parser,
+    batch: Batch,
+}
+
+#[wasm_bindgen]
+impl SseParser {
+    /// A parser that fails a line or event over `max_event_bytes`, starting from
+    /// `last_event_id`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_event_bytes: f64, last_event_id: &str) -> SseParser {
+        let mut parser = Parser::new(to_millis(max_event_bytes) as usize);
+        parser.set_last_event_id(last_event_id);
+        SseParser { parser, batch: Batch::default() }
+    }
+
+    /// Parses one chunk: `undefined` when it completed no event, else `[text, lens]` (see
+    /// `batch.rs`).
+    ///
+    /// # Errors
+    /// `{ kind: "event-too-large", message }` when a line or event passed the limit; the parser
+    /// then fails every chunk until `reset()`.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<JsValue, JsValue> {
+        self.batch.clear();
+        if let Err(error) = self.parser.feed(chunk, &mut self.batch) {
+            return Err(Failure::event_too_large(error).to_js());
+        }
+        if self.batch.is_empty() {
+            return Ok(JsValue::UNDEFINED);
+        }
+        let lens = Uint32Array::from(&self.batch.lens[..]);
+        Ok(Array::of2(&JsValue::from_str(&self.batch.text), &lens).into())
+    }
+
+    /// The end of a stream: an unfinished event is dropped; the last event ID is kept.
+    pub fn reset(&mut self) {
+        self.parser.end_of_stream();
+    }
+
+    /// The last `retry:` value seen (ms), or `undefined`.
+    #[wasm_bindgen(getter)]
+    pub fn retry(&self) -> Option<f64> {
+        self.batch.retry.map(|ms| ms as f64)
+    }
+
+    /// The last event ID string.
+    #[wasm_bindgen(getter, js_name = lastEventId)]
+    pub fn last_event_id(&self) -> String {
+        self.parser.last_event_id().to_owned()
+    }
+}

@@ -98,6 +98,11 @@ impl Failure {
         Failure { kind, message, status: None, status_text: None, body: None, cause: JsValue::UNDEFINED }
     }
 
+    /// The parser's limit error.
+    pub fn event_too_large(error: crate::parser::ParseError) -> Failure {
+        Failure::new(ErrorKind::EventTooLarge, error.to_string())
+    }
+
     /// A caller function threw or rejected with `cause`: the stream ends with that error.
     fn callback(cause: JsValue) -> Failure {
         Failure { cause, ..Failure::new(ErrorKind::Callback, "a callback failed".into()) }
@@ -339,7 +344,7 @@ impl Client {
         match parsed {
             Ok(()) => Ok(!batch.is_empty()),
             // Events parsed before the error are lost with it: the stream is unusable.
-            Err(error) => Err(Failure::new(ErrorKind::EventTooLarge, error.to_string())),
+            Err(error) => Err(Failure::event_too_large(error)),
         }
     }
 
