@@ -274,6 +274,17 @@ impl Parser {
             self.dispatch(sink);
             return Ok(());
         }
+        // The same bound as for a line still arriving, so that where the chunks split the
+        // stream never changes the outcome. It also bounds the event type and ID buffers.
+        // (A comment is never held, so it is not bounded.)
+        if line.len() + self.data.len() > self.max_event_bytes && line[0] != b':' {
+            return self.check_size(line.len() + self.data.len());
+        }
+        // The most common line first, without looking for the colon.
+        if let [b'd', b'a', b't', b'a', b':', value @ ..] = line {
+            self.append_data(value.strip_prefix(b" ").unwrap_or(value));
+            return Ok(());
+        }
         // "If the line starts with a U+003A COLON character (:): Ignore the line."
         // Otherwise the field name is what precedes the first colon, the value what follows it
         // without one leading U+0020 SPACE; a line without a colon is a field with an empty value.
@@ -281,9 +292,6 @@ impl Parser {
         if colon == Some(0) {
             return Ok(());
         }
-        // The same bound as for a line still arriving, so that where the chunks split the
-        // stream never changes the outcome. It also bounds the event type and ID buffers.
-        self.check_size(line.len() + self.data.len())?;
         let (name, value) = match colon {
             Some(colon) => {
                 let value = &line[colon + 1..];
@@ -293,12 +301,7 @@ impl Parser {
         };
         match name {
             // Byte patterns, not string literals: they compile to compares, not `memcmp` calls.
-            [b'd', b'a', b't', b'a'] => {
-                // "Append the field value to the data buffer, then append a single U+000A LINE
-                // FEED (LF) character to the data buffer."
-                self.data.extend_from_slice(value);
-                self.data.push(b'\n');
-            }
+            [b'd', b'a', b't', b'a'] => self.append_data(value),
             [b'e', b'v', b'e', b'n', b't'] => {
                 // "Set the event type buffer to field value."
                 self.event_type.clear();
@@ -324,6 +327,15 @@ impl Parser {
             _ => {}
         }
         Ok(())
+    }
+
+    /// A `data` field: "Append the field value to the data buffer, then append a single U+000A
+    /// LINE FEED (LF) character to the data buffer."
+    #[inline]
+    fn append_data(&mut self, value: &[u8]) {
+        self.data.reserve(value.len() + 1);
+        self.data.extend_from_slice(value);
+        self.data.push(b'\n');
     }
 
     /// "When the user agent is required to dispatch the event" (§9.2.6).
