@@ -49,6 +49,40 @@ function readBody(req) {
   });
 }
 
+/**
+ * Writes `chunk` and, when the response's buffer is full (`write()` returned false), waits for
+ * 'drain': a reader that stops reading stops the writer. Resolves to false once the client is gone.
+ */
+function writeWithBackpressure(res, chunk) {
+  if (res.destroyed) return Promise.resolve(false);
+  if (res.write(chunk)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const settle = (ok) => {
+      res.off("drain", onDrain);
+      res.off("close", onClose);
+      resolve(ok && !res.destroyed);
+    };
+    const onDrain = () => settle(true);
+    const onClose = () => settle(false);
+    res.on("drain", onDrain);
+    res.on("close", onClose);
+  });
+}
+
+/** Waits `ms`, or less if the client goes away first. Resolves to whether it is still there. */
+function pause(res, ms) {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = () => {
+      clearTimeout(timer);
+      res.off("close", settle);
+      resolve(!res.destroyed);
+    };
+    const timer = setTimeout(settle, ms);
+    res.on("close", settle);
+  });
+}
+
 export async function startServer() {
   /** @type {Map<string, {requests: number, open: number, closedBeforeEnd: number, closed: number, lastByteAt: number | null, headers: object | null}>} */
   const byKey = new Map();
@@ -74,12 +108,6 @@ export async function startServer() {
     return entry;
   }
 
-  /**
-   * Starts an SSE response: status 200, `text/event-stream` (or `contentType`; null for no
-   * Content-Type header), headers flushed.
-   * Counts it as open until its `close` event; a close before the server ended the response (the
-   * client went away, or /drop destroyed the socket) also counts in `closedBeforeEnd`.
-   */
   /** Notes a request in its key's `attempts` (every endpoint with `key=` does, whatever it answers). */
   function attempt(req, url) {
     const key = url.searchParams.get("key");
@@ -94,7 +122,14 @@ export async function startServer() {
     return entry;
   }
 
-  function startStream(req, res, url, contentType = "text/event-stream") {
+  /**
+   * Starts an SSE response: status 200, `text/event-stream` (or `contentType`; null for no
+   * Content-Type header), headers flushed.
+   * Counts it as open until its `close` event; a close before the server ended the response (the
+   * client went away, or /drop destroyed the socket) also counts in `closedBeforeEnd`.
+   * `Connection: close` unless `keepAlive` (see below).
+   */
+  function startStream(req, res, url, contentType = "text/event-stream", { keepAlive = false } = {}) {
     const key = url.searchParams.get("key");
     const entry = key === null ? null : record(key);
     open += 1;
@@ -111,7 +146,13 @@ export async function startServer() {
         if (!res.writableEnded) entry.closedBeforeEnd += 1;
       }
     });
+    // `Connection: close` because Chromium, when a reader cancels a keep-alive HTTP/1.1 response,
+    // may keep reading ("draining") it for up to 5 s to reuse the socket; against a response we
+    // hold open, the server then sees the close only 5 s late, whatever the client did.
+    // `keepAlive` for endpoints that destroy the socket mid-body: Node's fetch (undici) takes the
+    // socket closing under a `Connection: close` response for its normal end, not an error.
     const headers = { "Cache-Control": "no-store" };
+    if (!keepAlive) headers.Connection = "close";
     if (contentType !== null) headers["Content-Type"] = contentType;
     res.writeHead(200, headers);
     res.flushHeaders();
@@ -284,7 +325,7 @@ export async function startServer() {
 
     // One event, then (after `delay` ms, 100) the socket is destroyed mid-body: a network error.
     async "/drop"(req, res, url) {
-      startStream(req, res, url);
+      startStream(req, res, url, undefined, { keepAlive: true });
       res.write("id: 1\ndata: before-drop\n\n");
       await sleep(intParam(url, "delay", 100));
       res.socket?.destroy();
@@ -319,11 +360,11 @@ export async function startServer() {
         res.end();
         return;
       }
-      startStream(req, res, url);
+      const mode = url.searchParams.get("mode") ?? "end";
+      startStream(req, res, url, undefined, { keepAlive: mode === "drop" });
       const retry = url.searchParams.get("retry");
       if (retry !== null) res.write(`retry: ${retry}\n\n`);
       for (let i = after + 1; i <= Math.min(after + n, total); i++) res.write(`id: ${i}\ndata: ${i}\n\n`);
-      const mode = url.searchParams.get("mode") ?? "end";
       if (mode === "drop") {
         await sleep(20);
         res.socket?.destroy();
@@ -373,6 +414,98 @@ export async function startServer() {
     // Connection bookkeeping: {open, byKey} or, with key=K, that key's record (null if unseen).
     "/stats"(req, res, url) {
       json(res, 200, stats(url));
+    },
+
+    // Events `id: i` / `data: <tag>:i` (tag: the `tag` parameter, default "s") for i = 1, 2, ...,
+    // the first at once and then one every `interval` (10) ms, until the client goes away or
+    // `n` (100000) were sent (then the response ends). Requests are noted in `attempts`.
+    async "/stream"(req, res, url) {
+      attempt(req, url);
+      const interval = intParam(url, "interval", 10);
+      const n = intParam(url, "n", 100_000);
+      const tag = url.searchParams.get("tag") ?? "s";
+      startStream(req, res, url);
+      for (let i = 1; i <= n; i++) {
+        if (!(await writeWithBackpressure(res, `id: ${i}\ndata: ${tag}:${i}\n\n`))) return;
+        if (i < n && !(await pause(res, interval))) return;
+      }
+      res.end();
+    },
+
+    // Writes as fast as the client reads, respecting write()'s return value and 'drain', and
+    // counts the bytes handed to the socket in /stats?key=K as `written` (with `finished` once
+    // `total` bytes went out). `shape=events` (default): events `id: i` / `data: i:` then
+    // `size` (1000) "z"s, 64 KiB per write. `shape=line`: `data: ` then "x"s and no line end.
+    // After `total` (256 MiB) bytes the response is held open until the client goes away.
+    async "/flood"(req, res, url) {
+      const shape = url.searchParams.get("shape") ?? "events";
+      const size = intParam(url, "size", 1000);
+      const total = intParam(url, "total", 256 * 1024 * 1024);
+      const entry = startStream(req, res, url);
+      let written = 0;
+      const send = async (chunk) => {
+        const ok = await writeWithBackpressure(res, chunk);
+        if (ok) written += chunk.length;
+        if (entry) entry.written = written;
+        return ok;
+      };
+      if (shape === "line") {
+        const block = Buffer.alloc(64 * 1024, "x");
+        if (!(await send(Buffer.from("data: ")))) return;
+        while (written < total) {
+          if (!(await send(block.subarray(0, Math.min(block.length, total - written))))) return;
+        }
+      } else {
+        const filler = "z".repeat(size);
+        let i = 0;
+        while (written < total) {
+          let text = "";
+          while (text.length < 64 * 1024) {
+            i += 1;
+            text += `id: ${i}\ndata: ${i}:${filler}\n\n`;
+          }
+          if (!(await send(Buffer.from(text)))) return;
+        }
+      }
+      if (entry) entry.finished = true;
+      await holdOpen(res, 10_000);
+    },
+
+    // The bytes of `b64` (standard base64) verbatim, in `chunk`-byte writes (0: one write)
+    // `delay` ms apart; then the response ends, or with `hold=MS` stays open that long (or
+    // until the client goes away). Requests are noted in `attempts`.
+    async "/bytes"(req, res, url) {
+      attempt(req, url);
+      const bytes = Buffer.from(url.searchParams.get("b64") ?? "", "base64");
+      const size = intParam(url, "chunk", 0);
+      const delay = intParam(url, "delay", 0);
+      const hold = intParam(url, "hold", 0);
+      startStream(req, res, url);
+      const chunks = [];
+      if (size <= 0) chunks.push(bytes);
+      else for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      if (!(await writeSlowly(res, chunks, delay))) return;
+      if (hold > 0) await holdOpen(res, hold);
+      else res.end();
+    },
+
+    // `head`, then `unit` repeated `count` times, then `tail` (all UTF-8 text), written with
+    // backpressure in writes of about 64 KiB; then the response ends. For streams of millions of
+    // comment or empty lines.
+    async "/repeat"(req, res, url) {
+      const head = url.searchParams.get("head") ?? "";
+      const unit = url.searchParams.get("unit") ?? "";
+      const count = intParam(url, "count", 0);
+      const tail = url.searchParams.get("tail") ?? "";
+      startStream(req, res, url);
+      if (!(await writeWithBackpressure(res, head))) return;
+      const perWrite = Math.max(1, Math.floor((64 * 1024) / Math.max(1, Buffer.byteLength(unit))));
+      const block = Buffer.from(unit.repeat(perWrite));
+      for (let left = count; left > 0; left -= perWrite) {
+        const chunk = left >= perWrite ? block : Buffer.from(unit.repeat(left));
+        if (!(await writeWithBackpressure(res, chunk))) return;
+      }
+      if (await writeWithBackpressure(res, tail)) res.end();
     },
   };
 

@@ -43,7 +43,7 @@ impl SseClient {
             "same-origin" => RequestCredentials::SameOrigin,
             "include" => RequestCredentials::Include,
             other => {
-                return Err(js_sys::TypeError::new(&format!("invalid credentials mode {other:?}")).into())
+                return Err(js_sys::TypeError::new(&["invalid credentials mode \"", other, "\""].concat()).into())
             }
         };
         let retry_statuses = match get("retryStatuses").dyn_into::<js_sys::Array>() {

@@ -12,15 +12,14 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use futures_util::future::{select, Either};
-use futures_util::StreamExt;
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use wasm_streams::readable::IntoStream;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCache, RequestCredentials, RequestInit, Response};
 
 use crate::batch::Batch;
-use crate::error::ErrorKind;
+use crate::body::{Body, Chunk};
+use crate::error::{decimal, ErrorKind};
 use crate::parser::Parser;
 use crate::policy::{judge, retry_after_seconds, Reconnect, RetryOptions, Verdict};
 use crate::sys;
@@ -100,7 +99,7 @@ impl Failure {
 
     /// The parser's limit error.
     pub fn event_too_large(error: crate::parser::ParseError) -> Failure {
-        Failure::new(ErrorKind::EventTooLarge, error.to_string())
+        Failure::new(ErrorKind::EventTooLarge, error.message())
     }
 
     /// A caller function threw or rejected with `cause`: the stream ends with that error.
@@ -135,9 +134,9 @@ impl Failure {
     fn network(message: &str, cause: JsValue) -> Failure {
         let detail = cause
             .dyn_ref::<js_sys::Error>()
-            .map(|e| format!(": {}", String::from(e.message())))
+            .map(|e| [": ", &String::from(e.message())].concat())
             .unwrap_or_default();
-        Failure { cause, ..Failure::new(ErrorKind::Network, format!("{message}{detail}")) }
+        Failure { cause, ..Failure::new(ErrorKind::Network, [message, &detail].concat()) }
     }
 }
 
@@ -167,7 +166,7 @@ pub struct Client {
     /// Aborts the current request, if any.
     controller: RefCell<Option<AbortController>>,
     /// The body being read, between steps. A running step holds it instead.
-    body: RefCell<Option<IntoStream<'static>>>,
+    body: RefCell<Option<Body>>,
     parser: RefCell<Parser>,
     reconnect: Cell<Reconnect>,
     /// The events of the last step, read by the bindings.
@@ -216,9 +215,8 @@ impl Client {
     }
 
     fn abort_request(&self) {
-        if let Some(body) = self.body.borrow_mut().take() {
-            discard(body);
-        }
+        // Dropping a body cancels it.
+        drop(self.body.borrow_mut().take());
         if let Some(controller) = self.controller.borrow_mut().take() {
             controller.abort();
         }
@@ -260,10 +258,7 @@ impl Client {
             };
             let read = self.read(&mut body).await;
             let lost = match read {
-                Read::Closed => {
-                    discard(body);
-                    return Ok(Step::Done);
-                }
+                Read::Closed => return Ok(Step::Done),
                 Read::Chunk(chunk) => {
                     *self.body.borrow_mut() = Some(body);
                     if self.parse(&chunk)? {
@@ -273,10 +268,7 @@ impl Client {
                 }
                 Read::End => None,
                 Read::Failed(failure) => Some(failure),
-                Read::Idle(failure) => {
-                    discard(body);
-                    Some(failure)
-                }
+                Read::Idle(failure) => Some(failure),
             };
             // The body ended or broke: the unfinished event is dropped.
             self.parser.borrow_mut().end_of_stream();
@@ -291,34 +283,34 @@ impl Client {
     }
 
     /// Waits for the next chunk, the close signal or the idle timeout.
-    async fn read(&self, body: &mut IntoStream<'static>) -> Read {
+    async fn read(&self, body: &mut Body) -> Read {
         let idle_ms = self.request.idle_timeout_ms;
         let next = if idle_ms == 0 {
-            match select(body.next(), self.closed.wait()).await {
+            match select(pin!(body.next()), self.closed.wait()).await {
                 Either::Left((next, _)) => next,
                 Either::Right(_) => return Read::Closed,
             }
         } else {
             let idle = pin!(Sleep::new(idle_ms));
             let stop = select(self.closed.wait(), idle);
-            match select(body.next(), stop).await {
+            match select(pin!(body.next()), stop).await {
                 Either::Left((next, _)) => next,
                 Either::Right((Either::Left(_), _)) => return Read::Closed,
                 Either::Right((Either::Right(_), _)) => {
                     return Read::Idle(Failure::new(
                         ErrorKind::Network,
-                        format!("no data for {idle_ms} ms (idleTimeout)"),
+                        ["no data for ", &decimal(idle_ms), " ms (idleTimeout)"].concat(),
                     ))
                 }
             }
         };
         match next {
             _ if self.closed.is_set() => Read::Closed,
-            Some(Ok(chunk)) => Read::Chunk(chunk.unchecked_into()),
-            Some(Err(error)) => {
+            Chunk::Bytes(chunk) => Read::Chunk(chunk),
+            Chunk::Error(error) => {
                 Read::Failed(Failure::network("the connection broke while reading the stream", error))
             }
-            None => Read::End,
+            Chunk::End => Read::End,
         }
     }
 
@@ -413,7 +405,7 @@ impl Client {
 
     /// Attempts until a response is accepted. `Ok(None)` when the stream is over without error
     /// (closed meanwhile, 204, or no more attempts after an end).
-    async fn connect(&self) -> Result<Option<IntoStream<'static>>, Failure> {
+    async fn connect(&self) -> Result<Option<Body>, Failure> {
         loop {
             self.state.set(ReadyState::Connecting);
             let response = match self.fetch().await {
@@ -426,24 +418,17 @@ impl Client {
                 },
             };
             let content_type = response.headers().get("content-type").ok().flatten();
-            let body = response.body().map(|raw| {
-                wasm_streams::ReadableStream::from_raw(raw.unchecked_into()).into_stream()
-            });
+            // A body that cannot be locked (a custom fetch's odd Response) reads as empty.
+            let body = response.body().map(|stream| Body::new(&stream).unwrap_or_else(|_| Body::empty()));
             let status = response.status();
             match judge(status, content_type.as_deref()) {
                 Verdict::Open => {
-                    let body = body.unwrap_or_else(empty_stream);
+                    let body = body.unwrap_or_else(Body::empty);
                     if let Some(on_open) = &self.request.hooks.on_open {
                         match self.call_hook(on_open, &[response.into()]).await {
                             Hooked::Returned(_) => {}
-                            Hooked::Closed => {
-                                discard(body);
-                                return Ok(None);
-                            }
-                            Hooked::Threw(error) => {
-                                discard(body);
-                                return Err(Failure::callback(error));
-                            }
+                            Hooked::Closed => return Ok(None),
+                            Hooked::Threw(error) => return Err(Failure::callback(error)),
                         }
                     }
                     let mut policy = self.reconnect.get();
@@ -453,12 +438,7 @@ impl Client {
                     self.state.set(ReadyState::Open);
                     return Ok(Some(body));
                 }
-                Verdict::Stop => {
-                    if let Some(body) = body {
-                        discard(body);
-                    }
-                    return Ok(None);
-                }
+                Verdict::Stop => return Ok(None),
                 Verdict::BadStatus => {
                     let text = match body {
                         Some(body) => self.read_prefix(body, ERROR_BODY_LIMIT).await,
@@ -471,7 +451,7 @@ impl Client {
                         body: Some(text),
                         ..Failure::new(
                             ErrorKind::Status,
-                            format!("the server answered {status} {status_text}, not 200"),
+                            ["the server answered ", &decimal(status.into()), " ", &status_text, ", not 200"].concat(),
                         )
                     };
                     if !self.request.retry_statuses.contains(&status) {
@@ -484,13 +464,11 @@ impl Client {
                     }
                 }
                 Verdict::BadContentType => {
-                    if let Some(body) = body {
-                        discard(body);
-                    }
+                    drop(body);
                     let found = content_type.unwrap_or_else(|| "no Content-Type".into());
                     return Err(Failure::new(
                         ErrorKind::ContentType,
-                        format!("the response is {found}, not text/event-stream"),
+                        ["the response is ", &found, ", not text/event-stream"].concat(),
                     ));
                 }
             }
@@ -563,16 +541,16 @@ impl Client {
     }
 
     /// The first `limit` bytes of a body, decoded; the rest is not read.
-    async fn read_prefix(&self, mut body: IntoStream<'static>, limit: usize) -> String {
+    async fn read_prefix(&self, mut body: Body, limit: usize) -> String {
         let mut bytes = Vec::new();
         while bytes.len() < limit {
-            let chunk = match select(body.next(), self.closed.wait()).await {
-                Either::Left((Some(Ok(chunk)), _)) => chunk.unchecked_into::<Uint8Array>(),
+            let chunk = match select(pin!(body.next()), self.closed.wait()).await {
+                Either::Left((Chunk::Bytes(chunk), _)) => chunk,
                 _ => break,
             };
             bytes.extend_from_slice(&chunk.to_vec());
         }
-        discard(body);
+        drop(body);
         bytes.truncate(limit);
         // Cut at a character boundary rather than leave half a character as U+FFFD.
         let valid = match std::str::from_utf8(&bytes) {
@@ -622,19 +600,6 @@ enum Fetched {
     /// A caller function failed: fatal.
     Threw(Failure),
     Closed,
-}
-
-/// An already-finished body, for a 200 response without one.
-fn empty_stream() -> IntoStream<'static> {
-    wasm_streams::ReadableStream::from_stream(futures_util::stream::empty()).into_stream()
-}
-
-/// Cancels a body reader and waits for the cancellation in the background. Dropping an
-/// `IntoStream` would also cancel, but leaks a closure whenever the cancellation succeeds.
-fn discard(body: IntoStream<'static>) {
-    spawn_local(async move {
-        let _ = body.cancel().await;
-    });
 }
 
 /// A one-way flag with a future that completes once it is set. One step runs at a time, so

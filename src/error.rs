@@ -37,3 +37,30 @@ impl fmt::Display for ErrorKind {
         f.write_str(self.as_str())
     }
 }
+
+/// `n` in decimal digits, without `core::fmt` (whose machinery the wasm would otherwise carry).
+pub fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[start..].iter().map(|&d| d as char).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal;
+
+    #[test]
+    fn decimal_digits() {
+        for n in [0, 7, 10, 65536, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+}

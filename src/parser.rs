@@ -15,6 +15,8 @@
 //! and a terminated parser.
 
 use std::borrow::Cow;
+
+use crate::error::decimal;
 use std::fmt;
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
@@ -63,13 +65,20 @@ pub enum ParseError {
     },
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ParseError {
+    /// The error as a sentence. Built without `core::fmt`, which would weigh on the wasm.
+    pub fn message(&self) -> String {
         match self {
             ParseError::EventTooLarge { limit } => {
-                write!(f, "an event or line of the stream is larger than {limit} bytes")
+                ["an event or line of the stream is larger than ", &decimal(*limit as u64), " bytes"].concat()
             }
         }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
