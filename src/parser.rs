@@ -326,11 +326,10 @@ impl Parser {
             // "If the field value consists of only ASCII digits, then interpret the field value
             // as an integer in base ten, and set the event stream's reconnection time to that
             // integer. Otherwise, ignore the field." An empty value is ignored, as browsers do.
-            [b'r', b'e', b't', b'r', b'y'] if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
-                let millis = value.iter().fold(0u64, |acc, &digit| {
-                    acc.saturating_mul(10).saturating_add(u64::from(digit - b'0'))
-                });
-                sink.retry(millis);
+            [b'r', b'e', b't', b'r', b'y'] => {
+                if let Some(millis) = ascii_digits(value) {
+                    sink.retry(millis);
+                }
             }
             // "Otherwise: The field is ignored."
             _ => {}
@@ -376,6 +375,15 @@ impl Parser {
         self.data.clear();
         self.event_type.clear();
     }
+}
+
+/// The value of a string of ASCII digits in base ten, saturated at `u64::MAX`; `None` when the
+/// string is empty or holds anything but ASCII digits (so no sign, no space, no decimal point).
+pub fn ascii_digits(bytes: &[u8]) -> Option<u64> {
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(bytes.iter().fold(0u64, |n, &digit| n.saturating_mul(10).saturating_add(u64::from(digit - b'0'))))
 }
 
 /// UTF-8 decoding with U+FFFD for invalid sequences, borrowing when the bytes are valid.

@@ -3,6 +3,8 @@
 //! Rules from the WHATWG HTML standard,
 //! [§9.2.3 "Processing model"](https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model).
 
+use crate::parser::ascii_digits;
+
 /// What to do with a response, decided from its status and `Content-Type` alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -31,9 +33,23 @@ pub fn judge(status: u16, content_type: Option<&str>) -> Verdict {
 /// allowed, ASCII case ignored, HTTP whitespace around the essence trimmed
 /// ([MIME Sniffing §4.4](https://mimesniff.spec.whatwg.org/#parsing-a-mime-type)).
 pub fn is_event_stream(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("");
-    let essence = essence.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-    essence.eq_ignore_ascii_case("text/event-stream")
+    let bytes = content_type.as_bytes();
+    let essence = match bytes.iter().position(|&b| b == b';') {
+        Some(semicolon) => &bytes[..semicolon],
+        None => bytes,
+    };
+    trim_http_whitespace(essence).eq_ignore_ascii_case(b"text/event-stream")
+}
+
+/// Strips HTTP whitespace (space, tab, CR, LF) from both ends; bytes, so no Unicode tables.
+fn trim_http_whitespace(mut bytes: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t' | b'\r' | b'\n', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    while let [rest @ .., b' ' | b'\t' | b'\r' | b'\n'] = bytes {
+        bytes = rest;
+    }
+    bytes
 }
 
 /// The longest delay a JS timer takes (2^31 - 1 ms, about 24.8 days); longer ones fire at once.
@@ -128,11 +144,7 @@ impl Reconnect {
 
 /// A `Retry-After` value in delay-seconds, as milliseconds. HTTP dates are left to the caller.
 pub fn retry_after_seconds(value: &str) -> Option<u64> {
-    let value = value.trim();
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(value.parse::<u64>().unwrap_or(u64::MAX).saturating_mul(1000))
+    ascii_digits(trim_http_whitespace(value.as_bytes())).map(|seconds| seconds.saturating_mul(1000))
 }
 
 #[cfg(test)]
