@@ -3,18 +3,22 @@
 // the async iterator. One close path: close(), leaving a for-await loop, the signal and
 // Symbol.asyncDispose all end in #finish().
 import initWasm, { SseClient, SseParser as WasmParser } from "./wasm/rust_eventsource.js";
-import { wasmBase64 } from "./wasm/bytes.js";
+import { wasmGzipBase64 } from "./wasm/bytes.js";
 
 let loading;
 /** Instantiates the inlined wasm once, on first use, in any environment. */
 function loadWasm() {
-  if (!loading) {
-    const binary = atob(wasmBase64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    loading = initWasm({ module_or_path: bytes });
-  }
+  loading ??= inflate(wasmGzipBase64).then((bytes) => initWasm({ module_or_path: bytes }));
   return loading;
+}
+
+/** The bytes of a base64 string of gzip data, inflated with the platform's DecompressionStream. */
+async function inflate(base64) {
+  const binary = atob(base64);
+  const packed = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) packed[i] = binary.charCodeAt(i);
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 const ID_UNCHANGED = 0xffffffff;
