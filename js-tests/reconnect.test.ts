@@ -237,12 +237,15 @@ describe("beyond the spec", () => {
   });
 
   it("lets onOpen see the response and refuse it", async () => {
-    const statuses: number[] = [];
-    const events = await collect(
-      connect(`${origin}/counter?n=2`, { reconnect: false, onOpen: (response) => void statuses.push(response.status) }),
-    );
+    const seen: [number, number][] = [];
+    const source: RustEventSource = connect(`${origin}/counter?n=2`, {
+      reconnect: false,
+      // readyState is already OPEN here, as in EventSource's open event.
+      onOpen: (response) => void seen.push([response.status, source.readyState]),
+    });
+    const events = await collect(source);
     expect(events).toHaveLength(2);
-    expect(statuses).toEqual([200]);
+    expect(seen).toEqual([[200, RustEventSource.OPEN]]);
 
     const key = uniqueKey("refused");
     const refusal = new Error("refused");

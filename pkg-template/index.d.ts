@@ -1,3 +1,6 @@
+// `AsyncDisposable` and `Symbol.asyncDispose` (await using) come from this lib; without the
+// reference, a project whose `lib` lacks it fails to type-check this file.
+/// <reference lib="esnext.disposable" />
 /** One Server-Sent Event, as a plain object (nothing to free). */
 export interface SseEvent {
   /** The `event` field of the block, or `"message"` when it had none. */
@@ -8,6 +11,12 @@ export interface SseEvent {
   readonly lastEventId: string;
 }
 
+/**
+ * Headers as `fetch` takes them: a `Headers`, a record or name/value pairs. Spelled out rather
+ * than the DOM lib's `HeadersInit`, which a Node-only project (no `"DOM"` in `lib`) lacks.
+ */
+export type SseHeadersInit = Headers | Record<string, string> | [string, string][];
+
 /** Options of {@link RustEventSource}. All are optional. */
 export interface RustEventSourceInit {
   /** HTTP method. Default `"GET"`. */
@@ -17,11 +26,11 @@ export interface RustEventSourceInit {
    * that returns them, so a token can be refreshed between reconnections.
    * `Accept: text/event-stream` is always set, and `Last-Event-ID` when there is one.
    */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  headers?: SseHeadersInit | (() => SseHeadersInit | Promise<SseHeadersInit>);
   /** Request body; not allowed with GET or HEAD. */
   body?: string | Uint8Array | ArrayBuffer | Blob | FormData | URLSearchParams | null;
   /** Fetch credentials mode. Default `"same-origin"`. */
-  credentials?: RequestCredentials;
+  credentials?: "omit" | "same-origin" | "include";
   /** Sent as `Last-Event-ID` on the first request when non-empty. Default `""`. */
   lastEventId?: string;
   /**

@@ -170,7 +170,15 @@ class Core {
   async fetchBatch(url, options) {
     try {
       if (options) {
-        await loadWasm();
+        try {
+          await loadWasm();
+        } catch (error) {
+          // Not a stream failure: the wasm could not load (a CSP without 'wasm-unsafe-eval', an
+          // engine without WebAssembly). The caller gets the platform's own error.
+          if (!this.finished) this.error = error;
+          this.finish();
+          return;
+        }
         if (this.finished) return;
         this.client = new SseClient(url, options);
       }

@@ -14,3 +14,4 @@ echo "[test] tsc --noEmit (strict)"
 npx tsc --noEmit -p tsconfig.json
 echo "[test] vitest: node and browser projects"
 npx vitest run
+echo "[test] packaging: the packed tarball in Node, Vite, webpack, a worker, the CLI and npm run demo" && node --test-reporter=spec packaging/run.mjs

@@ -424,6 +424,9 @@ impl Client {
             match judge(status, content_type.as_deref()) {
                 Verdict::Open => {
                     let body = body.unwrap_or_else(Body::empty);
+                    // "announce the connection": OPEN already while `onOpen` runs, as `readyState`
+                    // is in `EventSource`'s open event. A refusal then closes the source.
+                    self.state.set(ReadyState::Open);
                     if let Some(on_open) = &self.request.hooks.on_open {
                         match self.call_hook(on_open, &[response.into()]).await {
                             Hooked::Returned(_) => {}
@@ -434,8 +437,6 @@ impl Client {
                     let mut policy = self.reconnect.get();
                     policy.opened();
                     self.reconnect.set(policy);
-                    // "announce the connection"
-                    self.state.set(ReadyState::Open);
                     return Ok(Some(body));
                 }
                 Verdict::Stop => return Ok(None),
