@@ -20,66 +20,68 @@ export type SseHeadersInit = Headers | Record<string, string> | [string, string]
 /** Options of {@link RustEventSource}. All are optional. */
 export interface RustEventSourceInit {
   /** HTTP method. Default `"GET"`. */
-  method?: string;
+  method?: string | undefined;
   /**
    * Headers sent with every request, or a function (sync or async) called before every attempt
    * that returns them, so a token can be refreshed between reconnections.
    * `Accept: text/event-stream` is always set, and `Last-Event-ID` when there is one.
    */
-  headers?: SseHeadersInit | (() => SseHeadersInit | Promise<SseHeadersInit>);
+  headers?: SseHeadersInit | (() => SseHeadersInit | Promise<SseHeadersInit>) | undefined;
   /** Request body; not allowed with GET or HEAD. */
-  body?: string | Uint8Array | ArrayBuffer | Blob | FormData | URLSearchParams | null;
+  body?: string | Uint8Array | ArrayBuffer | Blob | FormData | URLSearchParams | null | undefined;
   /** Fetch credentials mode. Default `"same-origin"`. */
-  credentials?: "omit" | "same-origin" | "include";
+  credentials?: "omit" | "same-origin" | "include" | undefined;
   /** Sent as `Last-Event-ID` on the first request when non-empty. Default `""`. */
-  lastEventId?: string;
+  lastEventId?: string | undefined;
   /**
    * Reconnect after a network error or the end of the body, as `EventSource` does.
    * Default `true` for GET, `false` for any other method (a POST is never re-sent by surprise).
    */
-  reconnect?: boolean;
+  reconnect?: boolean | undefined;
   /** The initial reconnection delay in milliseconds; a `retry:` field replaces it. Default `3000`. */
-  retryDelay?: number;
+  retryDelay?: number | undefined;
   /**
    * Double the delay after each consecutive failed attempt (with jitter: half fixed, half random),
    * up to `maxRetryDelay`; back to `retryDelay` once a response is accepted. Default `false`.
    */
-  backoff?: boolean;
+  backoff?: boolean | undefined;
   /** The cap of the backoff, in milliseconds. Default `30000`. A larger `retry:` is still honoured. */
-  maxRetryDelay?: number;
+  maxRetryDelay?: number | undefined;
   /**
    * How many consecutive failed attempts are retried; the next failure ends the iteration with
    * its error. Default `Infinity`.
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * Statuses answered by retrying instead of failing (e.g. `[429, 503]`), honouring
    * `Retry-After` (seconds or an HTTP date). They count as failed attempts. Default `[]`.
    */
-  retryStatuses?: number[];
+  retryStatuses?: number[] | undefined;
   /**
    * Milliseconds without a byte (comments count) after which the connection counts as lost:
    * a network error, followed by a reconnection when `reconnect` allows. `0` (default) is off.
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /** The most bytes one line or the data of one event may take. Default 8 MiB. */
-  maxEventBytes?: number;
+  maxEventBytes?: number | undefined;
   /** Aborting it closes the source, like {@link RustEventSource.close}. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** A `fetch`-compatible function used instead of the global `fetch`. */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  fetch?: ((input: string, init: RequestInit) => Promise<Response>) | undefined;
   /**
    * Called with each accepted response (status 200, `text/event-stream`) before its body is read.
    * Throwing (or rejecting) refuses it: the iteration ends with that error.
    */
-  onOpen?: (response: Response) => void | Promise<void>;
+  onOpen?: ((response: Response) => void | Promise<void>) | undefined;
   /**
    * Called before each wait to reconnect: `error` is null after the body ended normally;
    * `attempt` is 1 for the first reconnection after a success, +1 per consecutive failure;
    * `delay` is the planned wait in ms. Return a number to change the delay, `false` to stop
    * (the iteration ends, with `error` if there is one). Throwing ends it with that error.
    */
-  onRetry?: (error: SseError | null, attempt: number, delay: number) => number | false | void | Promise<number | false | void>;
+  onRetry?:
+    | ((error: SseError | null, attempt: number, delay: number) => number | false | void | Promise<number | false | void>)
+    | undefined;
 }
 
 /** What went wrong: see the README's "Errors" section. */
@@ -102,7 +104,7 @@ export class SseError extends Error {
  * A Server-Sent Events client over `fetch`: custom headers, any method and body, and
  * `for await (const event of source)`. Connects on construction.
  */
-export class RustEventSource implements AsyncIterableIterator<SseEvent>, AsyncDisposable {
+export class RustEventSource implements AsyncIterable<SseEvent>, AsyncIterator<SseEvent, undefined, undefined>, AsyncDisposable {
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
   static readonly CLOSED: 2;
@@ -120,7 +122,7 @@ export class RustEventSource implements AsyncIterableIterator<SseEvent>, AsyncDi
    * The same stream, one step per chunk: each step yields every event parsed out of what
    * arrived. Shares state with the per-event iterator; leaving the loop closes the source.
    */
-  batches(): AsyncIterableIterator<SseEvent[], undefined>;
+  batches(): AsyncIterable<SseEvent[]> & AsyncIterator<SseEvent[], undefined, undefined>;
   next(): Promise<IteratorResult<SseEvent, undefined>>;
   return(): Promise<IteratorResult<SseEvent, undefined>>;
   [Symbol.asyncIterator](): this;
@@ -130,9 +132,9 @@ export class RustEventSource implements AsyncIterableIterator<SseEvent>, AsyncDi
 /** Options of {@link SseParser.create}. */
 export interface SseParserInit {
   /** The most bytes one line or the data of one event may take. Default 8 MiB. */
-  maxEventBytes?: number;
+  maxEventBytes?: number | undefined;
   /** The last event ID to start from. Default `""`. */
-  lastEventId?: string;
+  lastEventId?: string | undefined;
 }
 
 /**
