@@ -29,10 +29,10 @@ impl Batch {
         self.lens.is_empty()
     }
 
-    /// Forgets the events, keeping the buffers' memory for the next chunk
-    /// unless a large event made them big.
+    /// Forgets the events, keeping the buffers' memory for the next chunk (browsers hand over
+    /// chunks of megabytes) unless a huge event made them bigger than that.
     pub fn clear(&mut self) {
-        if self.text.capacity() > 1 << 20 {
+        if self.text.capacity() > 8 << 20 {
             self.text = String::new();
         }
         self.text.clear();
@@ -58,7 +58,12 @@ impl Batch {
 impl Sink for Batch {
     fn event(&mut self, event: Event<'_>) {
         let type_len = self.push(event.raw_type);
-        let data_len = self.push(event.data);
+        let data_len = if event.data_is_ascii {
+            self.text.push_str(event.data);
+            u32::try_from(event.data.len()).unwrap_or(u32::MAX - 1)
+        } else {
+            self.push(event.data)
+        };
         let id_len = if event.id_changed { self.push_id(event.last_event_id) } else { ID_UNCHANGED };
         self.lens.extend_from_slice(&[type_len, data_len, id_len]);
     }

@@ -37,6 +37,9 @@ pub enum ReadyState {
     Closed = 2,
 }
 
+/// The most bytes of a chunk copied into wasm memory at once.
+const SLICE: u32 = 64 * 1024;
+
 /// How many bytes of a failed response's body the error carries.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
@@ -317,16 +320,24 @@ impl Client {
     /// Parses one chunk into the batch. Returns whether the batch has events.
     fn parse(&self, chunk: &Uint8Array) -> Result<bool, Failure> {
         let mut bytes = self.chunk.borrow_mut();
-        let len = chunk.length() as usize;
-        bytes.clear();
-        bytes.reserve(len);
-        let filled = chunk.copy_to_uninit(&mut bytes.spare_capacity_mut()[..len]).len();
-        // SAFETY: `copy_to_uninit` initialised the first `filled` (== len) spare bytes.
-        unsafe { bytes.set_len(filled) };
         let mut batch = self.batch.borrow_mut();
-        let parsed = self.parser.borrow_mut().feed(&bytes, &mut *batch);
-        if bytes.capacity() > 1 << 20 {
-            *bytes = Vec::new();
+        let mut parser = self.parser.borrow_mut();
+        let len = chunk.length();
+        let mut parsed = Ok(());
+        // Browsers hand over chunks of up to megabytes. They are copied into wasm memory in
+        // slices through one fixed buffer, so that buffer never grows past SLICE.
+        let mut start = 0;
+        while start < len && parsed.is_ok() {
+            let end = len.min(start + SLICE);
+            let slice = if start == 0 && end == len { chunk.clone() } else { chunk.subarray(start, end) };
+            let n = (end - start) as usize;
+            bytes.clear();
+            bytes.reserve(n);
+            let filled = slice.copy_to_uninit(&mut bytes.spare_capacity_mut()[..n]).len();
+            // SAFETY: `copy_to_uninit` initialised the first `filled` (== n) spare bytes.
+            unsafe { bytes.set_len(filled) };
+            parsed = parser.feed(&bytes, &mut *batch);
+            start = end;
         }
         if let Some(delay) = batch.retry.take() {
             let mut policy = self.reconnect.get();

@@ -29,6 +29,8 @@ pub struct Event<'a> {
     pub raw_type: &'a str,
     /// The `data` lines joined with LF, without the final LF.
     pub data: &'a str,
+    /// Whether `data` is all ASCII (known from decoding it; saves a consumer another pass).
+    pub data_is_ascii: bool,
     /// The last event ID of the source when this event was dispatched.
     pub last_event_id: &'a str,
     /// Whether `last_event_id` differs from the one of the event dispatched before (or from
@@ -84,6 +86,20 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// The line a chunk ended in the middle of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Partial {
+    /// Not known yet: its bytes so far are in `Parser::line` (which may be empty).
+    Line,
+    /// A comment: its bytes are dropped instead of buffered, so a comment of any length costs
+    /// no memory.
+    Comment,
+    /// A `data` field whose value is being appended to the data buffer as it arrives; `prefix`
+    /// is the length of `data:` plus the stripped space, which still counts toward the limit
+    /// so that the outcome does not depend on where chunks split the line.
+    Data { prefix: usize },
+}
+
 /// A push parser for `text/event-stream` bodies.
 ///
 /// Feed it chunks as they arrive with [`Parser::feed`]; call [`Parser::end_of_stream`] when the
@@ -109,9 +125,8 @@ pub struct Parser {
     /// Set when a chunk ended with CR: that CR already ended its line, so a LF at the start of
     /// the next chunk belongs to it (CRLF). Cleared by the next byte, whatever it is.
     after_cr: bool,
-    /// Set while the pending line is a comment that spans chunks: its bytes are dropped instead
-    /// of buffered, so a comment of any length costs no memory. Cleared when that line ends.
-    skipping_comment: bool,
+    /// What the line a chunk ended in the middle of is, once known; back to `Line` when it ends.
+    partial: Partial,
     /// How many bytes of a UTF-8 BOM have been matched at the start of the stream, or `None`
     /// once the start of the stream has been decided (BOM stripped or absent).
     bom_matched: Option<usize>,
@@ -133,7 +148,7 @@ impl Parser {
             id_pending: false,
             id_changed: false,
             after_cr: false,
-            skipping_comment: false,
+            partial: Partial::Line,
             bom_matched: Some(0),
             failed: None,
         }
@@ -169,7 +184,7 @@ impl Parser {
         self.id_buffer.extend_from_slice(self.last_event_id.as_bytes());
         self.id_pending = false;
         self.after_cr = false;
-        self.skipping_comment = false;
+        self.partial = Partial::Line;
         self.bom_matched = Some(0);
         self.failed = None;
         // Release the memory of a huge event instead of keeping it for the next connection.
@@ -205,17 +220,22 @@ impl Parser {
         }
         while let Some(end) = find_line_end(rest) {
             let (head, tail) = rest.split_at(end);
-            if self.skipping_comment {
-                self.skipping_comment = false;
-            } else if self.line.is_empty() {
-                self.process_line(head, sink)?;
-            } else {
-                self.line.extend_from_slice(head);
-                let line = std::mem::take(&mut self.line);
-                let result = self.process_line(&line, sink);
-                self.line = line;
-                self.line.clear();
-                result?;
+            match std::mem::replace(&mut self.partial, Partial::Line) {
+                Partial::Comment => {}
+                Partial::Data { prefix } => {
+                    self.data.extend_from_slice(head);
+                    self.check_size(prefix + self.data.len())?;
+                    self.data.push(b'\n');
+                }
+                Partial::Line if self.line.is_empty() => self.process_line(head, sink)?,
+                Partial::Line => {
+                    self.line.extend_from_slice(head);
+                    let line = std::mem::take(&mut self.line);
+                    let result = self.process_line(&line, sink);
+                    self.line = line;
+                    self.line.clear();
+                    result?;
+                }
             }
             // `tail` starts with the CR or LF that ended the line.
             rest = if tail[0] == b'\r' {
@@ -231,15 +251,41 @@ impl Parser {
                 &tail[1..]
             };
         }
-        if !rest.is_empty() && !self.skipping_comment {
-            if self.line.is_empty() && rest[0] == b':' {
-                self.skipping_comment = true;
-            } else {
-                self.line.extend_from_slice(rest);
-                self.check_size(self.line.len() + self.data.len())?;
-            }
+        if !rest.is_empty() {
+            self.hold_partial(rest)?;
         }
         Ok(())
+    }
+
+    /// Keeps the start of a line that the chunk ended in the middle of.
+    fn hold_partial(&mut self, rest: &[u8]) -> Result<(), ParseError> {
+        match self.partial {
+            Partial::Comment => Ok(()),
+            Partial::Data { prefix } => {
+                self.data.extend_from_slice(rest);
+                self.check_size(prefix + self.data.len())
+            }
+            Partial::Line => {
+                if self.line.is_empty() && rest[0] == b':' {
+                    self.partial = Partial::Comment;
+                    return Ok(());
+                }
+                self.line.extend_from_slice(rest);
+                // Once a `data:` line is known to be one (and whether a space follows the colon),
+                // its value goes straight to the data buffer: a long data line is copied once.
+                if let [b'd', b'a', b't', b'a', b':', after @ ..] = &self.line[..] {
+                    if let Some(&first) = after.first() {
+                        let prefix = if first == b' ' { 6 } else { 5 };
+                        self.data.reserve(self.line.len() - prefix + 1);
+                        self.data.extend_from_slice(&self.line[prefix..]);
+                        self.line.clear();
+                        self.partial = Partial::Data { prefix };
+                        return self.check_size(prefix + self.data.len());
+                    }
+                }
+                self.check_size(self.line.len() + self.data.len())
+            }
+        }
     }
 
     /// Strips "one leading U+FEFF BYTE ORDER MARK character, if any" (§9.2.5). Returns the input
@@ -367,10 +413,11 @@ impl Parser {
         //    remove the last character from the data buffer." It always is: every data field
         //    appends one.
         let data = &self.data[..self.data.len() - 1];
-        let data = decode(data);
+        let data_is_ascii = data.is_ascii();
+        let data = if data_is_ascii { ascii(data) } else { decode(data) };
         let raw_type = decode(&self.event_type);
         let id_changed = std::mem::take(&mut self.id_changed);
-        sink.event(Event { raw_type: &raw_type, data: &data, last_event_id: &self.last_event_id, id_changed });
+        sink.event(Event { raw_type: &raw_type, data: &data, data_is_ascii, last_event_id: &self.last_event_id, id_changed });
         // 6. "Set the data buffer and the event type buffer to the empty string."
         self.data.clear();
         self.event_type.clear();
@@ -391,8 +438,7 @@ pub fn ascii_digits(bytes: &[u8]) -> Option<u64> {
 #[inline]
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if bytes.is_ascii() {
-        // SAFETY: ASCII bytes are valid UTF-8.
-        return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) });
+        return ascii(bytes);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
@@ -400,8 +446,37 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// The index of the first CR or LF in `bytes`. Scans eight bytes at a time: this is the loop
-/// every input byte goes through.
+/// Bytes already known to be ASCII, as a string.
+#[inline]
+fn ascii(bytes: &[u8]) -> Cow<'_, str> {
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: the callers checked that the bytes are ASCII, and ASCII is valid UTF-8.
+    Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) })
+}
+
+/// The index of the first CR or LF in `bytes`, sixteen bytes at a time with WebAssembly SIMD:
+/// this is the loop every input byte goes through.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_any_true, v128_load, v128_or};
+    let (cr, lf) = (u8x16_splat(b'\r'), u8x16_splat(b'\n'));
+    let mut at = 0;
+    while at + 16 <= bytes.len() {
+        // SAFETY: `at + 16 <= bytes.len()`, so the 16 bytes read are in the slice; `v128_load`
+        // has no alignment requirement.
+        let block = unsafe { v128_load(bytes.as_ptr().add(at).cast::<v128>()) };
+        let hits = v128_or(u8x16_eq(block, cr), u8x16_eq(block, lf));
+        if v128_any_true(hits) {
+            return Some(at + u8x16_bitmask(hits).trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    bytes[at..].iter().position(|&b| b == b'\r' || b == b'\n').map(|i| at + i)
+}
+
+/// The index of the first CR or LF in `bytes`, eight bytes at a time (SWAR) where there is no
+/// SIMD: this is the loop every input byte goes through.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 fn find_line_end(bytes: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
