@@ -15,3 +15,5 @@ npx tsc --noEmit -p tsconfig.json
 echo "[test] vitest: node and browser projects"
 npx vitest run
 echo "[test] packaging: the packed tarball in Node, Vite, webpack, a worker, the CLI and npm run demo" && node --test-reporter=spec packaging/run.mjs
+echo "[test] benchmark smoke run (tiny inputs; keeps npm run bench from rotting; report in bench/.out/)"
+bash scripts/bench.sh --smoke

@@ -1,0 +1,442 @@
+// The measured work, the same in Node and in Chromium. Every function takes `libs`, the
+// clients under test as the runtime provides them:
+//   { RustEventSource, createParser, EventSourceNpm, createEventSource,
+//     fetchEventSource?, NativeEventSource?, wasmMemoryBytes(), now() }
+// Figures come back raw (milliseconds per run); medians and ratios are taken by report.js.
+
+import { chunksOf, makeStream, streamInfo } from "./shapes.js";
+
+const PARSE_CHUNK = 16 * 1024;
+/** No single run may take longer than this: a stuck client fails the run, not the bench. */
+const RUN_TIMEOUT_MS = 120_000;
+
+function withTimeout(promise, what, cleanup) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      cleanup?.();
+      reject(new Error(`${what}: no result after ${RUN_TIMEOUT_MS} ms`));
+    }, RUN_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Parse throughput: bytes in memory -> event objects in hand.
+
+/** A fetch that answers with an in-memory stream of the chunks, one chunk per pull. */
+function memoryFetch(chunks) {
+  return async () => {
+    let i = 0;
+    const body = new ReadableStream(
+      {
+        pull(controller) {
+          if (i < chunks.length) controller.enqueue(chunks[i++]);
+          else controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, { headers: { "content-type": "text/event-stream" } });
+  };
+}
+
+export const PARSE_VARIANTS = {
+  async "rust-eventsource SseParser"(libs, chunks) {
+    const parser = await libs.SseParser.create();
+    let count = 0;
+    let dataSum = 0;
+    for (const chunk of chunks) {
+      for (const event of parser.feed(chunk)) {
+        count++;
+        dataSum += event.data.length;
+      }
+    }
+    return { count, dataSum };
+  },
+  async "rust-eventsource"(libs, chunks) {
+    const source = new libs.RustEventSource("http://127.0.0.1/in-memory", { fetch: memoryFetch(chunks), reconnect: false });
+    let count = 0;
+    let dataSum = 0;
+    for await (const event of source) {
+      count++;
+      dataSum += event.data.length;
+    }
+    return { count, dataSum };
+  },
+  async "rust-eventsource batches()"(libs, chunks) {
+    const source = new libs.RustEventSource("http://127.0.0.1/in-memory", { fetch: memoryFetch(chunks), reconnect: false });
+    let count = 0;
+    let dataSum = 0;
+    for await (const batch of source.batches()) {
+      for (const event of batch) {
+        count++;
+        dataSum += event.data.length;
+      }
+    }
+    return { count, dataSum };
+  },
+  async "eventsource-parser"(libs, chunks) {
+    let count = 0;
+    let dataSum = 0;
+    const parser = libs.createParser({
+      onEvent(event) {
+        count++;
+        dataSum += event.data.length;
+      },
+    });
+    const decoder = new TextDecoder();
+    for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
+    parser.feed(decoder.decode());
+    return { count, dataSum };
+  },
+};
+
+/**
+ * Parse throughput of every variant on one shape: `warmup` untimed runs each, then `rounds`
+ * rounds in which every variant runs once (the order rotates). Returns ms per variant per round.
+ * `variants` limits the run to some of PARSE_VARIANTS (for profiling).
+ */
+let lastStream; // the input of the last parseShape call, kept so that profiles skip building it
+
+export async function parseShape(libs, { shape, bytes, rounds, warmup, variants }) {
+  if (lastStream?.shape !== shape || lastStream.asked !== bytes) lastStream = { ...makeStream(shape, bytes), asked: bytes };
+  const stream = lastStream;
+  const chunks = chunksOf(stream.data, PARSE_CHUNK);
+  const names = variants ?? Object.keys(PARSE_VARIANTS);
+  const check = (name, got) => {
+    if (got.count !== stream.count || got.dataSum !== stream.dataSum) {
+      throw new Error(`parse ${shape} ${name}: got ${got.count} events / ${got.dataSum} data, want ${stream.count} / ${stream.dataSum}`);
+    }
+  };
+  for (let w = 0; w < warmup; w++) {
+    for (const name of names) check(name, await PARSE_VARIANTS[name](libs, chunks));
+  }
+  const ms = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      const start = libs.now();
+      const got = await PARSE_VARIANTS[name](libs, chunks);
+      ms[name].push(libs.now() - start);
+      check(name, got);
+    }
+  }
+  return { shape, bytes: stream.bytes, count: stream.count, ms };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2 and 3. Clients over the network. Each one connects to `url`, calls `onData(data)` for every
+// event, and resolves once it has seen `count` events (then it closes its connection).
+
+export const CLIENTS = {
+  async "rust-eventsource"(libs, url, { count }, onData) {
+    const source = new libs.RustEventSource(url, { reconnect: false });
+    let seen = 0;
+    const run = (async () => {
+      for await (const event of source) {
+        onData(event.data);
+        if (++seen === count) break;
+      }
+      if (seen !== count) throw new Error(`stream ended after ${seen} of ${count} events`);
+    })();
+    await withTimeout(run, "rust-eventsource", () => source.close());
+  },
+  async "rust-eventsource batches()"(libs, url, { count }, onData) {
+    const source = new libs.RustEventSource(url, { reconnect: false });
+    let seen = 0;
+    const run = (async () => {
+      outer: for await (const batch of source.batches()) {
+        for (const event of batch) {
+          onData(event.data);
+          if (++seen === count) break outer;
+        }
+      }
+      if (seen !== count) throw new Error(`stream ended after ${seen} of ${count} events`);
+    })();
+    await withTimeout(run, "rust-eventsource batches()", () => source.close());
+  },
+  "EventSource (native)"(libs, url, info, onData) {
+    if (!libs.NativeEventSource) return undefined;
+    return eventTargetClient(new libs.NativeEventSource(url), info, onData, "EventSource (native)");
+  },
+  eventsource(libs, url, info, onData) {
+    return eventTargetClient(new libs.EventSourceNpm(url), info, onData, "eventsource");
+  },
+  async "eventsource-client"(libs, url, { count }, onData) {
+    let seen = 0;
+    let source;
+    const run = new Promise((resolve, reject) => {
+      source = libs.createEventSource({
+        url,
+        onMessage(message) {
+          if (seen === count) return;
+          onData(message.data);
+          if (++seen === count) {
+            source.close();
+            resolve();
+          }
+        },
+        onDisconnect() {
+          if (seen !== count) {
+            source.close();
+            reject(new Error(`eventsource-client: disconnected after ${seen} of ${count} events`));
+          }
+        },
+      });
+    });
+    await withTimeout(run, "eventsource-client", () => source.close());
+  },
+  "@microsoft/fetch-event-source"(libs, url, { count }, onData) {
+    if (!libs.fetchEventSource) return undefined;
+    const controller = new AbortController();
+    let seen = 0;
+    const run = libs
+      .fetchEventSource(url, {
+        signal: controller.signal,
+        openWhenHidden: true,
+        onmessage(message) {
+          if (seen === count) return;
+          onData(message.data);
+          if (++seen === count) controller.abort();
+        },
+        onclose() {
+          if (seen !== count) throw new Error(`closed after ${seen} of ${count} events`);
+        },
+        onerror(error) {
+          throw error; // no retry
+        },
+      })
+      .then(() => {
+        if (seen !== count) throw new Error(`ended after ${seen} of ${count} events`);
+      });
+    return withTimeout(run, "@microsoft/fetch-event-source", () => controller.abort());
+  },
+  async "fetch + eventsource-parser"(libs, url, { count }, onData) {
+    const controller = new AbortController();
+    const run = (async () => {
+      const response = await fetch(url, { headers: { accept: "text/event-stream" }, cache: "no-store", signal: controller.signal });
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let seen = 0;
+      const parser = libs.createParser({
+        onEvent(event) {
+          if (seen === count) return;
+          onData(event.data);
+          seen++;
+        },
+      });
+      while (seen < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+      reader.cancel().catch(() => {});
+      if (seen !== count) throw new Error(`stream ended after ${seen} of ${count} events`);
+    })();
+    await withTimeout(run, "fetch + eventsource-parser", () => controller.abort());
+  },
+};
+
+function eventTargetClient(source, { count, type }, onData, name) {
+  let seen = 0;
+  const run = new Promise((resolve, reject) => {
+    source.addEventListener(type, (event) => {
+      if (seen === count) return;
+      onData(event.data);
+      if (++seen === count) {
+        source.close();
+        resolve();
+      }
+    });
+    source.onerror = () => {
+      if (seen === count) return;
+      source.close();
+      reject(new Error(`${name}: error after ${seen} of ${count} events`));
+    };
+  });
+  return withTimeout(run, name, () => source.close());
+}
+
+/** The ceiling: fetch and read the body, nothing else. Resolves after `bytes` bytes. */
+export async function rawFetch(url, bytes) {
+  const response = await fetch(url, { cache: "no-store" });
+  const reader = response.body.getReader();
+  let got = 0;
+  while (got < bytes) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    got += value.length;
+  }
+  reader.cancel().catch(() => {});
+  if (got !== bytes) throw new Error(`raw fetch: got ${got} of ${bytes} bytes`);
+}
+
+export const RAW = "raw fetch (ceiling)";
+const KEEP_FULL = ["rust-eventsource", "rust-eventsource batches()", "fetch + eventsource-parser", RAW];
+
+/** The client names this runtime can run, RAW last. */
+export function clientNames(libs) {
+  const names = Object.keys(CLIENTS).filter((name) => {
+    if (name === "EventSource (native)") return Boolean(libs.NativeEventSource);
+    if (name === "@microsoft/fetch-event-source") return Boolean(libs.fetchEventSource);
+    return true;
+  });
+  return [...names, RAW];
+}
+
+function streamUrl(base, shape, bytes) {
+  return `${base}/stream?shape=${shape}&bytes=${bytes}`;
+}
+
+async function runClient(libs, name, base, info) {
+  const url = streamUrl(base, info.shape, info.bytes);
+  if (name === RAW) return rawFetch(url, info.bytes);
+  let dataSum = 0;
+  let seen = 0;
+  await CLIENTS[name](libs, url, info, (data) => {
+    seen++;
+    dataSum += data.length;
+  });
+  if (seen !== info.count || dataSum !== info.dataSum) {
+    throw new Error(`${name} ${info.shape}: got ${seen} events / ${dataSum} data, want ${info.count} / ${info.dataSum}`);
+  }
+}
+
+/**
+ * End to end over HTTP for one shape: every client warms up on a small stream, then `rounds`
+ * rounds in which every client reads the whole stream once (the order rotates). A client whose
+ * warm-up says it would need more than `maxRunMs` for the whole stream reads a shorter one
+ * (whole events, at least the warm-up's): the peers that dispatch DOM events are ~100x slower
+ * than the rest on small events. Ours and the two references of the targets always read the
+ * whole stream. Returns, per client, the stream it read and its ms per round.
+ */
+export async function endToEndShape(libs, { base, shape, bytes, warmupBytes, rounds, maxRunMs }) {
+  const full = streamInfo(shape, bytes);
+  const warm = streamInfo(shape, warmupBytes);
+  const names = clientNames(libs);
+  const clients = {};
+  for (const name of names) {
+    await runClient(libs, name, base, warm); // cold
+    const start = libs.now();
+    await runClient(libs, name, base, warm);
+    const estimate = ((libs.now() - start) * full.bytes) / warm.bytes;
+    const info = estimate <= maxRunMs || KEEP_FULL.includes(name) ? full : streamInfo(shape, Math.max(warm.bytes, Math.floor((full.bytes * maxRunMs) / estimate)));
+    clients[name] = { bytes: info.bytes, count: info.count, info, ms: [] };
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      const start = libs.now();
+      await runClient(libs, name, base, clients[name].info);
+      clients[name].ms.push(libs.now() - start);
+    }
+  }
+  for (const client of Object.values(clients)) delete client.info;
+  return { shape, bytes: full.bytes, count: full.count, clients };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Latency: the server sends its clock every `interval` ms; arrival - send per event.
+
+/** server clock - our clock, from the exchange with the smallest round trip. */
+export async function clockOffset(libs, base, tries = 25) {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < tries; i++) {
+    const t0 = libs.now();
+    const server = Number(await (await fetch(`${base}/now`, { cache: "no-store" })).text());
+    const t1 = libs.now();
+    if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: server - (t0 + t1) / 2 };
+  }
+  return best;
+}
+
+/**
+ * Latency of every client: a warm-up stream each, then `rounds` rounds in which every client
+ * (in rotating order) reads `events` events; the delays of all rounds are pooled per client.
+ */
+export async function latency(libs, { base, events, interval, warmupEvents, rounds }) {
+  const clock = await clockOffset(libs, base);
+  const names = clientNames(libs).filter((name) => name !== RAW);
+  const delays = Object.fromEntries(names.map((name) => [name, []]));
+  const read = (name, n, into) =>
+    CLIENTS[name](libs, `${base}/latency?n=${n}&interval=${interval}`, { count: n, type: "message", shape: "latency" }, (data) => {
+      // arrival (our clock) - send (server clock, moved to ours)
+      into?.push(libs.now() - (Number(data) - clock.offset));
+    });
+  for (const name of names) await read(name, warmupEvents);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      await read(name, events, delays[name]);
+    }
+  }
+  return { clock, delays };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Memory.
+
+/** Reads one stream with `name`, sampling heap and wasm memory every few ms; returns the peaks. */
+export async function memoryStream(libs, { base, name, shape, bytes }) {
+  const info = streamInfo(shape, bytes);
+  const url = streamUrl(base, shape, info.bytes);
+  const before = { heap: libs.heapUsed(), wasm: libs.wasmMemoryBytes() };
+  let peakHeap = before.heap;
+  let peakWasm = before.wasm;
+  const sample = () => {
+    peakHeap = Math.max(peakHeap, libs.heapUsed());
+    peakWasm = Math.max(peakWasm, libs.wasmMemoryBytes());
+  };
+  const timer = setInterval(sample, 5);
+  const start = libs.now();
+  let seen = 0;
+  try {
+    await CLIENTS[name](libs, url, info, () => {
+      // Also sample from inside the stream, in case the timer is starved.
+      if ((++seen & 1023) === 0) sample();
+    });
+  } finally {
+    clearInterval(timer);
+  }
+  sample();
+  return { name, shape, bytes: info.bytes, ms: libs.now() - start, before, peakHeap, peakWasm };
+}
+
+/**
+ * `n` open/close cycles against `/hold`, each waiting for the first event, then closing by one
+ * of the three paths in turn (cycle i % 3): close(), leaving for-await, aborting the signal.
+ */
+export async function openCloseCycles(libs, { base, n, tag = "" }) {
+  const start = libs.now();
+  for (let i = 0; i < n; i++) {
+    const path = i % 3;
+    const controller = path === 2 ? new AbortController() : undefined;
+    // The tag lets the server say which cycle left a connection open (and so by which path).
+    const url = `${base}/hold?i=${tag}${i}`;
+    const source = new libs.RustEventSource(url, { reconnect: false, signal: controller?.signal });
+    const run = (async () => {
+      if (path === 1) {
+        for await (const event of source) {
+          if (event.data !== "open") throw new Error(`cycle ${i}: unexpected ${event.data}`);
+          break;
+        }
+        return;
+      }
+      const first = await source.next();
+      if (first.done || first.value.data !== "open") throw new Error(`cycle ${i}: no first event`);
+      if (path === 0) source.close();
+      else controller.abort();
+    })();
+    await withTimeout(run, `cycle ${i}`, () => source.close());
+    if (source.readyState !== 2) throw new Error(`cycle ${i}: readyState ${source.readyState} after close`);
+  }
+  return { n, ms: libs.now() - start, wasm: libs.wasmMemoryBytes() };
+}
+
+/** Loads our wasm (an empty in-memory stream), so that wasm memory can be read. */
+export async function warmOurs(libs) {
+  const source = new libs.RustEventSource("http://127.0.0.1/in-memory", { fetch: memoryFetch([new TextEncoder().encode("data: x\n\n")]), reconnect: false });
+  for await (const event of source) void event;
+  return libs.wasmMemoryBytes();
+}

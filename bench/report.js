@@ -1,0 +1,441 @@
+// Turns the raw results of run.js into BENCHMARKS.md and an SVG chart of the ratios.
+// Every figure is the median over the timed rounds; every ratio is taken round by round (ours
+// and the peer ran back to back in the same round) and then the median of those is shown.
+import { SHAPES, SHAPE_NAMES } from "./lib/shapes.js";
+import { PEERS } from "./size.js";
+
+const OURS = "rust-eventsource";
+const OURS_BATCH = "rust-eventsource batches()";
+const OURS_PARSER = "rust-eventsource SseParser";
+const PARSER = "eventsource-parser";
+const FETCH_PARSER = "fetch + eventsource-parser";
+const RAW = "raw fetch (ceiling)";
+const NATIVE = "EventSource (native)";
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+export const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+};
+
+/** Median of round-by-round throughput ratios a/b (b's time over a's time). */
+const pairRatio = (msA, msB) => median(msA.map((a, i) => msB[i] / a));
+
+const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
+const perSecond = (count, ms) => count / (ms / 1000);
+
+const fmt = {
+  mb: (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)),
+  events: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0)),
+  x: (v) => `${v.toFixed(2)}x`,
+  ms: (v) => v.toFixed(2),
+  bytes: (v) => (v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(1)} MiB` : v >= 1024 ? `${(v / 1024).toFixed(1)} KiB` : `${v} B`),
+  kb: (v) => `${(v / 1000).toFixed(1)} KB`,
+  signedBytes: (v) => `${v < 0 ? "−" : "+"}${fmt.bytes(Math.abs(v))}`,
+};
+
+const table = (head, rows) =>
+  [`| ${head.join(" | ")} |`, `| ${head.map((h, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+
+/** A target check: PASS/MISS with the margin. */
+function check(name, value, target, { unit = "x", lowerIsBetter = false } = {}) {
+  const pass = lowerIsBetter ? value <= target : value >= target;
+  const show = (v) => (unit === "x" ? fmt.x(v) : unit === "ms" ? `${v.toFixed(2)} ms` : fmt.kb(v));
+  let margin;
+  if (unit === "x") {
+    const pct = ((value / target - 1) * 100).toFixed(0);
+    margin = pass ? `+${pct}% over` : `${Math.abs(pct)}% short (needs ${fmt.x(target / value)} faster)`;
+  } else {
+    const diff = Math.abs(value - target);
+    margin = pass ? `${show(diff)} to spare` : `over by ${show(diff)}`;
+  }
+  return { name, measured: show(value), target: `${lowerIsBetter ? "≤" : "≥"} ${show(target)}`, pass, margin };
+}
+
+function parseRows(results) {
+  const out = {};
+  for (const runtime of ["chromium", "node"]) {
+    out[runtime] = {};
+    for (const shape of SHAPE_NAMES) {
+      const r = results.parse[runtime][shape];
+      const row = { bytes: r.bytes, count: r.count, variants: {} };
+      for (const [name, ms] of Object.entries(r.ms)) {
+        const m = median(ms);
+        row.variants[name] = { ms: m, mbps: mbps(r.bytes, m), eps: perSecond(r.count, m), ratio: name === PARSER ? 1 : pairRatio(ms, r.ms[PARSER]) };
+      }
+      out[runtime][shape] = row;
+    }
+  }
+  return out;
+}
+
+/** Median of round-by-round throughput ratios A/B, for runs over streams of different sizes. */
+const pairRatioBytes = (a, b) => median(a.ms.map((ms, i) => a.bytes / ms / (b.bytes / b.ms[i])));
+
+function endToEndRows(results) {
+  const out = {};
+  for (const runtime of ["chromium", "node"]) {
+    out[runtime] = {};
+    for (const shape of SHAPE_NAMES) {
+      const r = results.endToEnd[runtime][shape];
+      const clients = {};
+      for (const [name, c] of Object.entries(r.clients)) {
+        const m = median(c.ms);
+        clients[name] = {
+          ms: m,
+          bytes: c.bytes,
+          shortened: c.bytes < r.bytes,
+          mbps: mbps(c.bytes, m),
+          eps: name === RAW ? undefined : perSecond(c.count, m),
+          vsFetchParser: pairRatioBytes(c, r.clients[FETCH_PARSER]),
+          vsRaw: pairRatioBytes(c, r.clients[RAW]),
+        };
+      }
+      out[runtime][shape] = { bytes: r.bytes, count: r.count, rounds: r.clients[OURS].ms.length, clients };
+    }
+  }
+  return out;
+}
+
+function latencyRows(results) {
+  const out = {};
+  for (const runtime of ["chromium", "node"]) {
+    const { clock, delays } = results.latency[runtime];
+    out[runtime] = { clock, clients: {} };
+    for (const [name, values] of Object.entries(delays)) {
+      out[runtime].clients[name] = {
+        n: values.length,
+        p50: percentile(values, 50),
+        p99: percentile(values, 99),
+        max: Math.max(...values),
+        mean: values.reduce((a, b) => a + b, 0) / values.length,
+      };
+    }
+  }
+  return out;
+}
+
+function targets(parse, e2e, latency, size) {
+  const list = [];
+  for (const runtime of ["chromium", "node"]) {
+    const R = runtime === "chromium" ? "Chromium" : "Node";
+    for (const shape of SHAPE_NAMES) {
+      list.push(check(`parse, ${R}, ${shape}: SseParser / eventsource-parser`, parse[runtime][shape].variants[OURS_PARSER].ratio, shape === "large" ? 2 : 1));
+    }
+    for (const shape of SHAPE_NAMES) {
+      list.push(check(`parse, ${R}, ${shape}: batches() / eventsource-parser`, parse[runtime][shape].variants[OURS_BATCH].ratio, shape === "tiny" ? 1.5 : 1));
+    }
+  }
+  for (const shape of SHAPE_NAMES) {
+    list.push(check(`end to end, Chromium, ${shape}: ours / fetch + eventsource-parser`, e2e.chromium[shape].clients[OURS].vsFetchParser, 1));
+  }
+  list.push(check("end to end, Chromium, large: ours / raw fetch ceiling", e2e.chromium.large.clients[OURS].vsRaw, 0.8));
+  for (const shape of SHAPE_NAMES) {
+    list.push(check(`end to end, Node, ${shape}: ours / fetch + eventsource-parser`, e2e.node[shape].clients[OURS].vsFetchParser, shape === "tiny" ? 0.7 : 1));
+  }
+  const lat = latency.chromium.clients;
+  if (lat[OURS] && lat[NATIVE]) {
+    list.push(check("latency, Chromium: ours p99 ≤ native EventSource p99 + 1 ms", lat[OURS].p99, lat[NATIVE].p99 + 1, { unit: "ms", lowerIsBetter: true }));
+  }
+  list.push(check("size: shipped, esbuild-minified bundle, gzip", size.ours.minGzip, 30_000, { unit: "kb", lowerIsBetter: true }));
+  return list;
+}
+
+/** The ratio chart: one bar per ratio, a tick at its target, green when met, red when not. */
+function chart(groups) {
+  const rows = groups.flatMap((g) => [{ heading: g.title }, ...g.bars]);
+  const maxValue = Math.min(10, Math.max(2, ...rows.filter((r) => !r.heading).map((r) => Math.max(r.value, r.target ?? 0) * 1.08)));
+  const W = 820;
+  const labelW = 330;
+  const plotW = W - labelW - 70;
+  const rowH = 18;
+  const top = 44;
+  const H = top + rows.length * rowH + 30;
+  const x = (v) => labelW + (Math.min(v, maxValue) / maxValue) * plotW;
+  const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="10" y="20" font-size="15" font-weight="bold">rust-eventsource: throughput ratio, ours / peer (higher is better)</text>`,
+    `<text x="10" y="36" fill="#555">bar: median of round-by-round ratios · black tick: target · green: met · red: missed</text>`,
+  ];
+  for (let v = 0; v <= maxValue + 1e-9; v += maxValue > 5 ? 1 : 0.5) {
+    parts.push(`<line x1="${x(v)}" y1="${top}" x2="${x(v)}" y2="${H - 24}" stroke="${v === 1 ? "#888" : "#e4e4e4"}"/>`);
+    parts.push(`<text x="${x(v)}" y="${H - 10}" text-anchor="middle" fill="#555">${v}x</text>`);
+  }
+  rows.forEach((row, i) => {
+    const y = top + i * rowH;
+    if (row.heading) {
+      parts.push(`<text x="10" y="${y + 13}" font-weight="bold">${esc(row.heading)}</text>`);
+      return;
+    }
+    const color = row.target === undefined ? "#8aa4c8" : row.value >= row.target ? "#3a9a4a" : "#d0463b";
+    parts.push(`<text x="${labelW - 8}" y="${y + 13}" text-anchor="end">${esc(row.label)}</text>`);
+    parts.push(`<rect x="${labelW}" y="${y + 3}" width="${Math.max(1, x(row.value) - labelW)}" height="${rowH - 6}" fill="${color}"/>`);
+    const labelX = Math.max(x(row.value), row.target === undefined ? 0 : x(row.target)) + 5; // clear of the target tick
+    parts.push(`<text x="${labelX}" y="${y + 13}" fill="#222">${row.value > maxValue ? "≫ " : ""}${row.value.toFixed(2)}x</text>`);
+    if (row.target !== undefined) parts.push(`<line x1="${x(row.target)}" y1="${y + 1}" x2="${x(row.target)}" y2="${y + rowH - 1}" stroke="#000" stroke-width="2"/>`);
+  });
+  parts.push("</svg>");
+  return parts.join("\n") + "\n";
+}
+
+export function render(results) {
+  const parse = parseRows(results);
+  const e2e = endToEndRows(results);
+  const latency = latencyRows(results);
+  const size = results.size;
+  const checks = targets(parse, e2e, latency, size);
+  const misses = checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.measured} (target ${c.target}; ${c.margin})`);
+  const C = results.config;
+  const md = [];
+  const m = results.machine;
+
+  md.push("# Benchmarks");
+  md.push("");
+  md.push(
+    `Generated by \`npm run bench\` (\`bench/run.js\`${results.smoke ? " --smoke: a quick check run, too small to trust" : ""}) ` +
+      `in ${results.seconds.toFixed(0)} s. Every figure is the median of the timed rounds after warm-up; ` +
+      "every ratio is ours / peer in throughput, taken round by round (both ran back to back in one round, " +
+      "in rotating order) and then the median of those ratios. Ratios above 1 mean ours is faster.",
+  );
+  md.push("");
+  md.push("## Machine");
+  md.push("");
+  md.push(
+    table(
+      ["", ""],
+      [
+        ["CPU", `${m.cpu}, ${m.cores} cores`],
+        ["Memory", m.memory],
+        ["OS", m.platform],
+        ["Node", m.node],
+        ["Chromium", `${m.chromium} (headless, Playwright)`],
+        ["Date", m.date],
+        ...(m.loadAtStart === undefined
+          ? []
+          : [["Load average (1 min), start / end", `${m.loadAtStart.toFixed(2)} / ${m.loadAtEnd.toFixed(2)} (on ${m.cores} cores: above ~1, other work shared the machine and the figures are noisier)`]]),
+        ...Object.entries(results.versions).map(([name, version]) => [name, version]),
+      ],
+    ),
+  );
+  md.push("");
+  md.push("## Targets");
+  md.push("");
+  md.push(table(["Target", "Measured", "Wanted", "Result"], checks.map((c) => [c.name, c.measured, c.target, `${c.pass ? "PASS" : "**MISS**"}: ${c.margin}`])));
+  md.push("");
+  md.push(`${checks.filter((c) => c.pass).length} of ${checks.length} targets met.`);
+  md.push("");
+  md.push("![Throughput ratios, ours / peer](BENCHMARKS.svg)");
+  md.push("");
+
+  md.push("## Shapes");
+  md.push("");
+  md.push(table(["Shape", "Events"], SHAPE_NAMES.map((s) => [s, SHAPES[s].describe])));
+  md.push("");
+
+  md.push("## 1. Parse throughput (bytes in memory → event objects in hand)");
+  md.push("");
+  md.push(
+    `${fmt.bytes(C.parse.bytes)} per run, in 16 KiB chunks; ${C.parse.warmup} warm-up and ${C.parse.rounds} timed rounds. ` +
+      "Ours, the parse path: `SseParser.feed(chunk)` (bytes copied into wasm, parsed, one string and a length table back, " +
+      "event objects sliced out in JS), synchronously, as eventsource-parser is fed. Also, for reference, the whole source " +
+      "over a stream: `new RustEventSource(url, { fetch, reconnect: false })` whose `fetch` answers a `Response` over an in-memory " +
+      "`ReadableStream` (one chunk per pull), read with `for await` (per event) and with `batches()`. eventsource-parser: " +
+      "`createParser({ onEvent })` fed by a streaming `TextDecoder`, synchronously. Each consumer counts the events and sums `data.length`.",
+  );
+  for (const runtime of ["chromium", "node"]) {
+    md.push("");
+    md.push(`### ${runtime === "chromium" ? "Chromium" : "Node"}`);
+    md.push("");
+    const rows = [];
+    for (const shape of SHAPE_NAMES) {
+      const r = parse[runtime][shape];
+      for (const name of [OURS_PARSER, OURS, OURS_BATCH, PARSER]) {
+        const v = r.variants[name];
+        rows.push([name === OURS_PARSER ? `**${shape}** (${fmt.events(r.count)} events) ${name}` : name, fmt.mb(v.mbps), fmt.events(v.eps), name === PARSER ? "1.00x" : fmt.x(v.ratio)]);
+      }
+    }
+    md.push(table(["Shape / variant", "MB/s", "events/s", "vs eventsource-parser"], rows));
+  }
+  md.push("");
+
+  md.push("## 2. End to end over HTTP");
+  md.push("");
+  md.push(
+    `One local server (Node \`http\`, 127.0.0.1) streams ${fmt.bytes(C.endToEnd.bytes)} of each shape in 64 KiB writes; every client ` +
+      `warms up on ${fmt.bytes(C.endToEnd.warmupBytes)} first, then ${C.endToEnd.rounds} timed rounds. Time runs from creating the client ` +
+      "to its last event (then it closes). Ratios: ours / fetch + eventsource-parser and ours / raw fetch body read (the ceiling). " +
+      `A client that would need more than ${C.endToEnd.maxRunMs / 1000} s per run (by its warm-up) reads a shorter stream, as marked. ` +
+      "Playwright keeps a DevTools session on the page, which may slow DOM event dispatch (the native `EventSource` and the `eventsource` package).",
+  );
+  for (const runtime of ["chromium", "node"]) {
+    md.push("");
+    md.push(`### ${runtime === "chromium" ? "Chromium" : "Node"}`);
+    for (const shape of SHAPE_NAMES) {
+      const r = e2e[runtime][shape];
+      md.push("");
+      md.push(`**${shape}**: ${fmt.events(r.count)} events, ${fmt.bytes(r.bytes)}`);
+      md.push("");
+      const rows = Object.entries(r.clients).map(([name, v]) => [
+        `${name === OURS ? `**${name}**` : name}${v.shortened ? ` (on ${fmt.bytes(v.bytes)}: slow)` : ""}`,
+        fmt.mb(v.mbps),
+        v.eps === undefined ? "–" : fmt.events(v.eps),
+        name === RAW ? "–" : fmt.x(v.vsFetchParser),
+        fmt.x(v.vsRaw),
+      ]);
+      md.push(table(["Client", "MB/s", "events/s", "vs fetch + eventsource-parser", "vs raw fetch"], rows));
+    }
+  }
+  md.push("");
+
+  md.push("## 3. Latency");
+  md.push("");
+  md.push(
+    `The server sends ${C.latency.events} events, one every ${C.latency.interval} ms, each carrying its send time ` +
+      "(`performance.timeOrigin + performance.now()`); the client subtracts it from its arrival time, corrected by the clock " +
+      `offset measured over the smallest round trip of 25 requests. ${C.latency.warmupEvents} warm-up events per client, then ` +
+      `${C.latency.rounds} round(s) with the clients in rotating order, pooled. Milliseconds. The percentiles are of a few hundred ` +
+      "samples: p99 is the 3rd to 6th slowest event, so it moves by a millisecond or two between runs.",
+  );
+  for (const runtime of ["chromium", "node"]) {
+    const L = latency[runtime];
+    md.push("");
+    md.push(`### ${runtime === "chromium" ? "Chromium" : "Node"} (clock offset ${L.clock.offset.toFixed(2)} ms, found over a ${L.clock.rtt.toFixed(2)} ms round trip)`);
+    md.push("");
+    md.push(table(["Client", "events", "p50", "p99", "max", "mean"], Object.entries(L.clients).map(([name, v]) => [name === OURS ? `**${name}**` : name, v.n, fmt.ms(v.p50), fmt.ms(v.p99), fmt.ms(v.max), fmt.ms(v.mean)])));
+  }
+  md.push("");
+
+  md.push("## 4. Memory (Chromium)");
+  md.push("");
+  md.push(
+    `${fmt.bytes(C.memory.bytes)} streamed through each client from the local server, one fresh page per client. JS heap: ` +
+      "`performance.memory.usedJSHeapSize` (with `--enable-precise-memory-info`) sampled every 5 ms and every 1024 events; " +
+      "\"GC'd\" figures are CDP `Runtime.getHeapUsage` after `HeapProfiler.collectGarbage`. Wasm: the linear memory of our " +
+      "module, which never shrinks; it is loaded in every page, so the peers' rows show its idle size.",
+  );
+  md.push("");
+  md.push(
+    table(
+      ["Shape", "Client", "streamed", "MB/s", "heap before (GC'd)", "peak heap", "peak − before", "heap after (GC'd)", "wasm before", "wasm peak"],
+      results.memory.stream.map((r) => [
+        r.shape,
+        r.name === OURS ? `**${r.name}**` : r.name,
+        fmt.bytes(r.bytes),
+        fmt.mb(mbps(r.bytes, r.ms)),
+        fmt.bytes(r.baseAfterGc.heap),
+        fmt.bytes(r.peakHeap),
+        fmt.signedBytes(r.peakHeap - r.baseAfterGc.heap),
+        fmt.bytes(r.afterGc.heap),
+        fmt.bytes(r.baseAfterGc.wasm),
+        fmt.bytes(r.peakWasm),
+      ]),
+    ),
+  );
+  md.push("");
+  md.push(
+    `Open/close cycles: ${C.cycles.n} times \`new RustEventSource(url)\` against \`/hold\` (the server sends one event and keeps the ` +
+      "connection open), wait for the first event, then close through `close()` (cycle % 3 = 0), `break` out of `for await` (1) " +
+      `and an aborted \`signal\` (2); after ${C.cycles.warmup} warm-up cycles. Heap after a forced GC (CDP in Chromium, \`gc()\` in Node), ` +
+      "twice with a pause for finalizers. The server counts the /hold connections still open when the last cycle returns, then waits up to 5 s for them to close.",
+  );
+  md.push("");
+  md.push(
+    table(
+      ["Runtime", "cycles/s", "heap before", "heap after", "heap growth (per cycle)", "wasm before", "wasm after", "server: connections seen", "server: still open at end", "still open after waiting"],
+      Object.entries(results.memory.cycles).map(([runtime, r]) => [
+        runtime === "chromium" ? "Chromium" : "Node",
+        perSecond(r.n, r.ms).toFixed(0),
+        fmt.bytes(r.before.heap),
+        fmt.bytes(r.after.heap),
+        `${fmt.signedBytes(r.after.heap - r.before.heap)} (${((r.after.heap - r.before.heap) / r.n).toFixed(0)} B)`,
+        fmt.bytes(r.before.wasm),
+        fmt.bytes(r.after.wasm),
+        r.connections,
+        r.openAtEnd,
+        r.openAfterSettle === 0
+          ? `0 (all closed ${r.settleMs.toFixed(0)} ms after the last cycle)`
+          : `**${r.openAfterSettle}** after ${(r.settleMs / 1000).toFixed(1)} s: cycles ${r.openTagsAfterSettle.join(", ")} (path = cycle % 3)`,
+      ]),
+    ),
+  );
+  md.push("");
+
+  md.push("## 5. Size");
+  md.push("");
+  md.push("Shipped files of `pkg/` as published (the wasm is inlined in `wasm/bytes.js`):");
+  md.push("");
+  md.push(
+    table(
+      ["File", "raw", "gzip", "brotli"],
+      [
+        ...size.ours.files.map((f) => [`pkg/${f.name}`, f.raw, f.gzip, f.brotli]),
+        ["**all shipped files**", size.ours.raw, size.ours.gzip, size.ours.brotli],
+        ...(size.ours.wasm ? [["(the wasm binary inlined in bytes.js, decoded)", size.ours.wasm.raw, size.ours.wasm.gzip, size.ours.wasm.brotli]] : []),
+      ].map((r) => r.map((v) => (typeof v === "number" ? `${v} B` : v))),
+    ),
+  );
+  md.push("");
+  md.push("An esbuild bundle of each package's entry (`export * from \"pkg\"`, browser, ESM, minified), then gzip -9 and brotli -q 11:");
+  md.push("");
+  md.push(
+    table(
+      ["Package", "minified", "min + gzip", "min + brotli"],
+      [[`**rust-eventsource**`, size.ours], ...PEERS.map((name) => [name, size.peers[name]])].map(([name, s]) => [name, `${s.min} B`, `${s.minGzip} B`, `${s.minBrotli} B`]),
+    ),
+  );
+  md.push("");
+
+  if (results.profile) {
+    const p = results.profile;
+    md.push("## Profile: ours on tiny events (Chromium)");
+    md.push("");
+    md.push(
+      `CDP \`Profiler\` (100 µs sampling) over ${C.profile.runs} runs each of the per-event iterator and \`batches()\` on ` +
+        `${fmt.bytes(C.profile.bytes)} of tiny events: ${p.busyMs.toFixed(0)} ms busy (${p.idleMs.toFixed(0)} ms idle left out), ${p.samples} samples. Self time. ` +
+        "The raw profile is left in `bench/.out/tiny-events.cpuprofile` (open it in DevTools). The shipped wasm has no name " +
+        "section, so its functions show as `wasm-function[N]`; to see names, build a copy whose wasm keeps them (`wasm-opt -g`) " +
+        "and serve it to the page with `BENCH_PKG=/path/to/that/pkg`.",
+    );
+    md.push("");
+    md.push(table(["Where", "self time", "share"], p.areas.map((a) => [a.name, `${a.ms.toFixed(0)} ms`, `${a.percent.toFixed(1)}%`])));
+    md.push("");
+    md.push(table(["Function", "self time", "share"], p.functions.map((f) => [`\`${f.name}\``, `${f.ms.toFixed(0)} ms`, `${f.percent.toFixed(1)}%`])));
+    md.push("");
+  }
+
+  const groups = [];
+  for (const runtime of ["chromium", "node"]) {
+    const R = runtime === "chromium" ? "Chromium" : "Node";
+    groups.push({
+      title: `Parse, ${R}: ours / eventsource-parser`,
+      bars: SHAPE_NAMES.flatMap((shape) => [
+        { label: `${shape}, SseParser`, value: parse[runtime][shape].variants[OURS_PARSER].ratio, target: shape === "large" ? 2 : 1 },
+        { label: `${shape}, for await (in-memory stream)`, value: parse[runtime][shape].variants[OURS].ratio },
+        { label: `${shape}, batches()`, value: parse[runtime][shape].variants[OURS_BATCH].ratio, target: shape === "tiny" ? 1.5 : 1 },
+      ]),
+    });
+  }
+  for (const runtime of ["chromium", "node"]) {
+    const R = runtime === "chromium" ? "Chromium" : "Node";
+    groups.push({
+      title: `End to end, ${R}: ours / fetch + eventsource-parser`,
+      bars: SHAPE_NAMES.map((shape) => ({
+        label: shape,
+        value: e2e[runtime][shape].clients[OURS].vsFetchParser,
+        target: runtime === "chromium" ? 1 : shape === "tiny" ? 0.7 : 1,
+      })),
+    });
+  }
+  groups.push({
+    title: "End to end, Chromium: ours / raw fetch ceiling",
+    bars: SHAPE_NAMES.map((shape) => ({ label: shape, value: e2e.chromium[shape].clients[OURS].vsRaw, target: shape === "large" ? 0.8 : undefined })),
+  });
+
+  return { markdown: md.join("\n"), svg: chart(groups), misses };
+}
