@@ -218,11 +218,13 @@ impl Client {
     }
 
     fn abort_request(&self) {
-        // Dropping a body cancels it.
-        drop(self.body.borrow_mut().take());
+        // Abort first: a cancelled body alone lets a browser keep reading a keep-alive response
+        // to reuse its socket, so the server would not see the connection closed at once.
         if let Some(controller) = self.controller.borrow_mut().take() {
             controller.abort();
         }
+        // Dropping a body cancels it (on an aborted stream, a formality).
+        drop(self.body.borrow_mut().take());
     }
 
     /// Reads until at least one event is in [`Client::batch`], the stream ends, or it fails.
@@ -278,6 +280,7 @@ impl Client {
             if let Some(controller) = self.controller.borrow_mut().take() {
                 controller.abort();
             }
+            drop(body);
             match self.retry(lost, false, None).await? {
                 Next::Reconnect => continue,
                 Next::Stop => return Ok(Step::Done),
