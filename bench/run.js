@@ -2,6 +2,7 @@
 //   node bench/run.js           the full run (~6 minutes on 2 cores)
 //   node bench/run.js --smoke   a tiny run (~30 s) that checks everything still works
 // Needs pkg/ built and bench/node_modules installed: scripts/bench.sh does both.
+import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/chromium.mjs";
 import { fork } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -43,13 +44,7 @@ const CONFIG = smoke
 const MEMORY_CLIENTS = ["rust-eventsource", "rust-eventsource batches()", "fetch + eventsource-parser", "EventSource (native)"];
 
 const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
+  ...BASE_CHROMIUM_ARGS,
   // performance.memory in exact bytes rather than coarse buckets
   "--enable-precise-memory-info",
 ];
@@ -177,7 +172,7 @@ async function main() {
   const server = await startServer();
   log(`server at ${server.origin}${smoke ? " (smoke run)" : ""}`);
   const node = startNodeRunner();
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   results.machine.chromium = browser.version();
   const context = await browser.newContext();
   try {
