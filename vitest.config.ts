@@ -24,7 +24,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { ...shared, name: "node", environment: "node" },
+        test: {
+          ...shared,
+          name: "node",
+          environment: "node",
+          // js-tests/safety.test.ts forces garbage collections (globalThis.gc).
+          execArgv: ["--expose-gc"],
+        },
       },
       {
         extends: true,

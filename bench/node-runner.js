@@ -6,8 +6,7 @@ import { createParser } from "eventsource-parser";
 import { EventSource as EventSourceNpm } from "eventsource";
 import { createEventSource } from "eventsource-client";
 
-import { RustEventSource, SseParser } from "../pkg/index.js";
-import { initSync } from "../pkg/wasm/rust_eventsource.js";
+import { RustEventSource, SseParser, wasmMemoryBytes } from "../pkg/index.js";
 import * as work from "./lib/work.js";
 
 const libs = {
@@ -18,13 +17,7 @@ const libs = {
   createEventSource,
   now: () => performance.timeOrigin + performance.now(),
   heapUsed: () => getHeapStatistics().used_heap_size,
-  wasmMemoryBytes() {
-    try {
-      return initSync().memory.buffer.byteLength;
-    } catch {
-      return 0;
-    }
-  },
+  wasmMemoryBytes,
 };
 
 const jobs = {

@@ -59,7 +59,8 @@ export interface RustEventSourceInit {
   retryStatuses?: number[] | undefined;
   /**
    * Milliseconds without a byte (comments count) after which the connection counts as lost:
-   * a network error, followed by a reconnection when `reconnect` allows. `0` (default) is off.
+   * a network error, followed by a reconnection when `reconnect` allows. `0` (default) and
+   * `Infinity` are off.
    */
   idleTimeout?: number | undefined;
   /** The most bytes one line or the data of one event may take. Default 8 MiB. */
@@ -157,3 +158,10 @@ export class SseParser {
   /** The last valid `retry:` value seen, in milliseconds, or undefined. */
   readonly retry: number | undefined;
 }
+
+/**
+ * The size of the package's wasm memory in bytes (0 before the first source or parser loaded
+ * it). One memory serves every source; it grows but never shrinks, so a steady value across many
+ * sources shows that nothing accumulates.
+ */
+export function wasmMemoryBytes(): number;

@@ -6,10 +6,22 @@ import initWasm, { SseClient, SseParser as WasmParser } from "./wasm/rust_events
 import { wasmGzipBase64 } from "./wasm/bytes.js";
 
 let loading;
+let wasmExports;
 /** Instantiates the inlined wasm once, on first use, in any environment. */
 function loadWasm() {
-  loading ??= inflate(wasmGzipBase64).then((bytes) => initWasm({ module_or_path: bytes }));
+  loading ??= inflate(wasmGzipBase64)
+    .then((bytes) => initWasm({ module_or_path: bytes }))
+    .then((exports) => void (wasmExports = exports));
   return loading;
+}
+
+/**
+ * The size of the package's wasm memory in bytes (0 before the first source or parser loaded
+ * it): one memory serves every source, and it grows but never shrinks, so a steady value across
+ * many sources shows that nothing accumulates.
+ */
+export function wasmMemoryBytes() {
+  return wasmExports ? wasmExports.memory.buffer.byteLength : 0;
 }
 
 /** The bytes of a base64 string of gzip data, inflated with the platform's DecompressionStream. */

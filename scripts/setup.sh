@@ -25,6 +25,11 @@ if ! command -v wasm-bindgen >/dev/null 2>&1 || ! wasm-bindgen --version | grep 
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz from crates.io (for the short fuzzing pass of npm test; ~2 min)"
+  cargo install cargo-fuzz || say "WARNING: cargo-fuzz did not install; fuzz/run.sh will run its random-input test only"
+fi
+
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium and chromium-driver (apt-get)"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

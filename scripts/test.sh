@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # `npm test`: every test. Installs what is missing, builds the package, then runs
-#   1. the Rust tests (parser, policy, batch) natively with cargo test,
+#   1. the Rust tests (parser, policy, batch) natively with cargo test, and a short fuzzing pass,
 #   2. the type check of the tests and examples against the package's .d.ts,
 #   3. the shared JS suite on the built package in Node and in headless Chromium,
-#      against the real test SSE server the suite starts on loopback.
+#      against the real test SSE server the suite starts on loopback,
+#   4. the packaging tests on the packed tarball (packaging/run.mjs),
+#   5. a smoke run of the benchmarks, so that `npm run bench` cannot rot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 node scripts/build.mjs
 echo "[test] cargo test (native)"
 cargo test --quiet
+echo "[test] fuzzing the parser: random streams, then 20 s of libFuzzer (fuzz/run.sh)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash fuzz/run.sh
 echo "[test] tsc --noEmit (strict)"
 npx tsc --noEmit -p tsconfig.json
 echo "[test] vitest: node and browser projects"

@@ -58,7 +58,8 @@ impl SseClient {
             credentials,
             fetch: function("fetch"),
             retry_statuses,
-            idle_timeout_ms: to_millis(number("idleTimeout", 0.0)),
+            // Infinity, like 0, means no idle timeout.
+            idle_timeout_ms: Some(number("idleTimeout", 0.0)).filter(|ms| ms.is_finite()).map_or(0, to_millis),
             hooks: Hooks { on_open: function("onOpen"), on_retry: function("onRetry") },
         };
         let max_retries = number("maxRetries", f64::INFINITY);

@@ -20,6 +20,9 @@ pub(crate) struct Sleep {
 
 impl Sleep {
     pub(crate) fn new(millis: u64) -> Sleep {
+        // setTimeout takes a signed 32-bit delay: 2^31 ms or more would fire at once (Chromium)
+        // or after 1 ms (Node). Beyond about 24.8 days, waiting that long is as good as forever.
+        let millis = millis.min(crate::policy::MAX_TIMER_DELAY_MS);
         let mut id = JsValue::UNDEFINED;
         let mut resolve = None;
         let promise = Promise::new(&mut |res: Function, _reject| {

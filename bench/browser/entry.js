@@ -1,6 +1,5 @@
 // The bench page: the clients as Chromium runs them, exposed as globalThis.bench for run.js.
-import { RustEventSource, SseParser } from "/pkg/index.js";
-import { initSync } from "/pkg/wasm/rust_eventsource.js";
+import { RustEventSource, SseParser, wasmMemoryBytes } from "/pkg/index.js";
 import { createParser } from "eventsource-parser";
 import { EventSource as EventSourceNpm } from "eventsource";
 import { createEventSource } from "eventsource-client";
@@ -19,15 +18,6 @@ const libs = {
   heapUsed: () => performance.memory.usedJSHeapSize,
   wasmMemoryBytes,
 };
-
-/** Our wasm memory, once our package has loaded the wasm (initSync then returns its exports). */
-function wasmMemoryBytes() {
-  try {
-    return initSync().memory.buffer.byteLength;
-  } catch {
-    return 0; // not loaded yet: initSync() without a module throws before doing anything
-  }
-}
 
 globalThis.bench = { libs, work };
 globalThis.benchReady = true;
