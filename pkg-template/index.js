@@ -83,9 +83,14 @@ class BatchReader {
     this.eventId = eventId;
   }
 
-  load(batch) {
+  /**
+   * Takes a batch `[text, lensPtr, lensCount]`: the lengths are read from wasm memory, which
+   * must happen before the next call into wasm. `keep` copies them, for a batch read later.
+   */
+  load(batch, keep) {
+    const view = new Uint32Array(wasmExports.memory.buffer, batch[1], batch[2]);
     this.text = batch[0];
-    this.lens = batch[1];
+    this.lens = keep ? view.slice() : view;
     this.at = 0;
     this.pos = 0;
   }
@@ -200,7 +205,8 @@ class Core {
       if (batch === undefined) {
         this.finish();
       } else if (!this.finished) {
-        this.batch.load(batch);
+        // Events are sliced out as they are asked for, across awaits: keep a copy of the lengths.
+        this.batch.load(batch, true);
       }
     } catch (error) {
       if (!this.finished) this.error = toSseError(error);
@@ -382,8 +388,11 @@ export class SseParser {
       throw toSseError(error);
     }
     if (batch === undefined) return [];
-    this.#batch.load(batch);
-    return this.#batch.takeAll();
+    // Every event is sliced out now, before any other call into wasm: no copy needed.
+    this.#batch.load(batch, false);
+    const events = this.#batch.takeAll();
+    this.#batch.clear();
+    return events;
   }
 
   /** The end of a stream (before the next connection's bytes): drops an unfinished event. */
