@@ -125,6 +125,13 @@ describe("the source", () => {
     expect(source.url).toBe(url);
   });
 
+  it("throws a TypeError synchronously for a body on GET or an unknown credentials mode", () => {
+    expect(() => new RustEventSource(`${origin}/counter`, { body: "x" })).toThrow(TypeError);
+    expect(
+      () => new RustEventSource(`${origin}/counter`, { credentials: "sometimes" as unknown as "omit" }),
+    ).toThrow(TypeError);
+  });
+
   it("throws a SyntaxError synchronously for an invalid URL", () => {
     expect(() => new RustEventSource("http://[")).toThrow(SyntaxError);
     expect(() => new RustEventSource("http://example.com:notaport/")).toThrow(SyntaxError);

@@ -257,6 +257,10 @@ export class RustEventSource {
     if (init.body != null && (method === "GET" || method === "HEAD")) {
       throw new TypeError(`rust-eventsource: a ${method} request cannot have a body`);
     }
+    const credentials = init.credentials ?? "same-origin";
+    if (credentials !== "omit" && credentials !== "same-origin" && credentials !== "include") {
+      throw new TypeError(`rust-eventsource: invalid credentials mode ${JSON.stringify(credentials)}`);
+    }
     const given = init.headers;
     const onRetry = init.onRetry;
     const options = {
@@ -264,7 +268,7 @@ export class RustEventSource {
       // A function is called before every attempt (a token refreshed between reconnections).
       headers: typeof given === "function" ? async () => new Headers(await given()) : new Headers(given),
       body: init.body ?? undefined,
-      credentials: init.credentials ?? "same-origin",
+      credentials,
       lastEventId: init.lastEventId ?? "",
       reconnect: init.reconnect ?? method === "GET",
       retryDelay: init.retryDelay ?? 3000,
