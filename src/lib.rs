@@ -8,6 +8,8 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+#[doc(hidden)]
+pub mod chunking;
 pub mod error;
 pub mod parser;
 pub mod policy;

@@ -11,6 +11,7 @@
 //!    last event ID carries over, a BOM is stripped again, a limit error is forgotten;
 //! 4. `id_changed` is set whenever an event's last event ID differs from the previous event's.
 
+use rust_eventsource::chunking::random_chunks;
 use rust_eventsource::parser::{Event, ParseError, Parser, Sink};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -167,31 +168,6 @@ pub fn model(limit: usize, initial_id: &str, streams: &[&[u8]]) -> (Vec<Out>, St
     (out, decode(&last_id))
 }
 
-/// A small deterministic generator: the fuzzer's input seeds it, so every failure replays.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, bound: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % bound.max(1)
-    }
-}
-
-/// `input` cut into random pieces of 1 to 17 bytes, with an empty chunk now and then.
-fn random_chunks(input: &[u8], seed: u64) -> Vec<&[u8]> {
-    let mut rng = Lcg(seed);
-    let mut chunks = Vec::new();
-    let mut rest = input;
-    while !rest.is_empty() {
-        if rng.below(8) == 0 {
-            chunks.push(&rest[..0]);
-        }
-        let (head, tail) = rest.split_at(1 + rng.below(rest.len().min(17)));
-        chunks.push(head);
-        rest = tail;
-    }
-    chunks
-}
 
 /// The limits the first input byte chooses between: none, and small ones that inputs reach.
 const LIMITS: [usize; 4] = [usize::MAX, 8, 64, 1024];

@@ -2,6 +2,7 @@
 //! time and in pseudo-random chunkings: the outcome must never depend on the chunking.
 
 use super::*;
+use crate::chunking::{random_chunks, Lcg};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Out {
@@ -47,27 +48,6 @@ fn run_chunks<'a>(limit: usize, chunks: impl IntoIterator<Item = &'a [u8]>) -> (
     (record.0, parser.last_event_id().to_owned())
 }
 
-/// A small deterministic generator, so failures replay.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, bound: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % bound.max(1)
-    }
-}
-
-fn random_chunks(input: &[u8], seed: u64) -> Vec<&[u8]> {
-    let mut rng = Lcg(seed);
-    let mut chunks = Vec::new();
-    let mut rest = input;
-    while !rest.is_empty() {
-        let n = 1 + rng.next(rest.len().min(17));
-        let (head, tail) = rest.split_at(n);
-        chunks.push(head);
-        rest = tail;
-    }
-    chunks
-}
 
 /// Asserts the expected outcome for `input` under every chunking we try.
 fn check_limit(limit: usize, input: &[u8], expected: &[Out]) {
@@ -272,12 +252,12 @@ fn a_long_line_is_linear() {
 fn find_line_end_matches_a_plain_scan() {
     let mut rng = Lcg(7);
     for _ in 0..2000 {
-        let len = rng.next(40);
+        let len = rng.below(40);
         let bytes: Vec<u8> = (0..len)
-            .map(|_| match rng.next(20) {
+            .map(|_| match rng.below(20) {
                 0 => b'\r',
                 1 => b'\n',
-                _ => rng.next(256) as u8,
+                _ => rng.below(256) as u8,
             })
             .collect();
         let plain = bytes.iter().position(|&b| b == b'\r' || b == b'\n');
@@ -295,10 +275,10 @@ fn random_streams_are_chunking_independent() {
     let mut rng = Lcg(42);
     for _ in 0..300 {
         let mut input = Vec::new();
-        for _ in 0..rng.next(30) {
-            input.extend_from_slice(pieces[rng.next(pieces.len())]);
+        for _ in 0..rng.below(30) {
+            input.extend_from_slice(pieces[rng.below(pieces.len())]);
         }
-        let limit = 4 + rng.next(60);
+        let limit = 4 + rng.below(60);
         let whole = run_chunks(limit, [&input[..]]);
         for seed in 0..10 {
             assert_eq!(run_chunks(limit, random_chunks(&input, seed)), whole, "{input:?}");
