@@ -1,7 +1,7 @@
 // rust-eventsource: the JS surface. The Rust side (wasm/) connects, reads and parses; this file
 // loads it, turns its batches into event objects and its failures into SseErrors, and provides
-// the async iterator. One close path: close(), leaving a for-await loop, the signal and
-// Symbol.asyncDispose all end in #finish().
+// the async iterator. One close path: close(), leaving a for-await loop, the signal,
+// Symbol.asyncDispose and garbage collection all end in Core.finish().
 import initWasm, { SseClient, SseParser as WasmParser } from "./wasm/rust_eventsource.js";
 import { wasmGzipBase64 } from "./wasm/bytes.js";
 

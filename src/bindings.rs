@@ -12,7 +12,7 @@ use wasm_bindgen_futures::future_to_promise;
 use web_sys::RequestCredentials;
 
 use crate::batch::Batch;
-use crate::client::{to_millis, Client, Failure, Hooks, Request, Step};
+use crate::client::{whole_number, Client, Failure, Hooks, Request, Step};
 use crate::parser::Parser;
 use crate::policy::RetryOptions;
 
@@ -59,19 +59,19 @@ impl SseClient {
             fetch: function("fetch"),
             retry_statuses,
             // Infinity, like 0, means no idle timeout.
-            idle_timeout_ms: Some(number("idleTimeout", 0.0)).filter(|ms| ms.is_finite()).map_or(0, to_millis),
+            idle_timeout_ms: Some(number("idleTimeout", 0.0)).filter(|ms| ms.is_finite()).map_or(0, whole_number),
             hooks: Hooks { on_open: function("onOpen"), on_retry: function("onRetry") },
         };
         let max_retries = number("maxRetries", f64::INFINITY);
         let retry = RetryOptions {
             enabled: get("reconnect").as_bool().unwrap_or(true),
-            delay_ms: to_millis(number("retryDelay", 3000.0)),
+            delay_ms: whole_number(number("retryDelay", 3000.0)),
             backoff: get("backoff").as_bool().unwrap_or(false),
-            max_delay_ms: to_millis(number("maxRetryDelay", 30_000.0)),
-            max_retries: max_retries.is_finite().then(|| to_millis(max_retries).min(u32::MAX as u64) as u32),
+            max_delay_ms: whole_number(number("maxRetryDelay", 30_000.0)),
+            max_retries: max_retries.is_finite().then(|| whole_number(max_retries).min(u32::MAX as u64) as u32),
         };
         let last_event_id = get("lastEventId").as_string().unwrap_or_default();
-        let max_event_bytes = to_millis(number("maxEventBytes", 8.0 * 1024.0 * 1024.0)) as usize;
+        let max_event_bytes = whole_number(number("maxEventBytes", 8.0 * 1024.0 * 1024.0)) as usize;
         let client = Client::new(request, &last_event_id, retry, max_event_bytes);
         Ok(SseClient { client: Rc::new(client) })
     }
@@ -134,7 +134,7 @@ impl SseParser {
     /// `last_event_id`.
     #[wasm_bindgen(constructor)]
     pub fn new(max_event_bytes: f64, last_event_id: &str) -> SseParser {
-        let mut parser = Parser::new(to_millis(max_event_bytes) as usize);
+        let mut parser = Parser::new(whole_number(max_event_bytes) as usize);
         parser.set_last_event_id(last_event_id);
         SseParser { parser, batch: Batch::default() }
     }

@@ -220,11 +220,24 @@ impl Client {
     fn abort_request(&self) {
         // Abort first: a cancelled body alone lets a browser keep reading a keep-alive response
         // to reuse its socket, so the server would not see the connection closed at once.
+        self.abort_fetch();
+        // Dropping a body cancels it (on an aborted stream, a formality).
+        drop(self.body.borrow_mut().take());
+    }
+
+    /// Aborts the current request's fetch, if there is one.
+    fn abort_fetch(&self) {
         if let Some(controller) = self.controller.borrow_mut().take() {
             controller.abort();
         }
-        // Dropping a body cancels it (on an aborted stream, a formality).
-        drop(self.body.borrow_mut().take());
+    }
+
+    /// `future`'s output, or `None` when the source closes first.
+    async fn unless_closed<F: Future + Unpin>(&self, future: F) -> Option<F::Output> {
+        match select(future, self.closed.wait()).await {
+            Either::Left((output, _)) => Some(output),
+            Either::Right(_) => None,
+        }
     }
 
     /// Reads until at least one event is in [`Client::batch`], the stream ends, or it fails.
@@ -272,14 +285,11 @@ impl Client {
                     continue;
                 }
                 Read::End => None,
-                Read::Failed(failure) => Some(failure),
-                Read::Idle(failure) => Some(failure),
+                Read::Lost(failure) => Some(failure),
             };
             // The body ended or broke: the unfinished event is dropped.
             self.parser.borrow_mut().end_of_stream();
-            if let Some(controller) = self.controller.borrow_mut().take() {
-                controller.abort();
-            }
+            self.abort_fetch();
             drop(body);
             match self.retry(lost, false, None).await? {
                 Next::Reconnect => continue,
@@ -292,29 +302,26 @@ impl Client {
     async fn read(&self, body: &mut Body) -> Read {
         let idle_ms = self.request.idle_timeout_ms;
         let next = if idle_ms == 0 {
-            match select(pin!(body.next()), self.closed.wait()).await {
-                Either::Left((next, _)) => next,
-                Either::Right(_) => return Read::Closed,
-            }
+            self.unless_closed(pin!(body.next())).await
         } else {
             let idle = pin!(Sleep::new(idle_ms));
-            let stop = select(self.closed.wait(), idle);
-            match select(pin!(body.next()), stop).await {
-                Either::Left((next, _)) => next,
-                Either::Right((Either::Left(_), _)) => return Read::Closed,
-                Either::Right((Either::Right(_), _)) => {
-                    return Read::Idle(Failure::new(
+            match self.unless_closed(select(pin!(body.next()), idle)).await {
+                Some(Either::Left((next, _))) => Some(next),
+                Some(Either::Right(_)) => {
+                    return Read::Lost(Failure::new(
                         ErrorKind::Network,
                         ["no data for ", &decimal(idle_ms), " ms (idleTimeout)"].concat(),
                     ))
                 }
+                None => None,
             }
         };
+        let Some(next) = next else { return Read::Closed };
         match next {
             _ if self.closed.is_set() => Read::Closed,
             Chunk::Bytes(chunk) => Read::Chunk(chunk),
             Chunk::Error(error) => {
-                Read::Failed(Failure::network("the connection broke while reading the stream", error))
+                Read::Lost(Failure::network("the connection broke while reading the stream", error))
             }
             Chunk::End => Read::End,
         }
@@ -332,7 +339,13 @@ impl Client {
         let mut start = 0;
         while start < len && parsed.is_ok() {
             let end = len.min(start + SLICE);
-            let slice = if start == 0 && end == len { chunk.clone() } else { chunk.subarray(start, end) };
+            let part;
+            let slice = if start == 0 && end == len {
+                chunk
+            } else {
+                part = chunk.subarray(start, end);
+                &part
+            };
             let n = (end - start) as usize;
             bytes.clear();
             bytes.reserve(n);
@@ -385,11 +398,11 @@ impl Client {
                 return give_up(failure);
             }
             if let Some(delay) = answer.as_f64() {
-                delay_ms = to_millis(delay);
+                delay_ms = whole_number(delay);
             }
         }
-        let sleep = pin!(Sleep::new(delay_ms));
-        select(sleep, self.closed.wait()).await;
+        self.unless_closed(pin!(Sleep::new(delay_ms))).await;
+        // Closed while waiting, or in the same turn as the timer fired: no new attempt.
         Ok(if self.closed.is_set() { Next::Stop } else { Next::Reconnect })
     }
 
@@ -402,10 +415,9 @@ impl Client {
             Err(error) => return Hooked::Threw(error),
         };
         let settled = if value.has_type::<Promise>() || value.is_instance_of::<Promise>() {
-            let promise = Promise::resolve(&value);
-            match select(JsFuture::from(promise), self.closed.wait()).await {
-                Either::Left((settled, _)) => settled,
-                Either::Right(_) => return Hooked::Closed,
+            match self.unless_closed(JsFuture::from(Promise::resolve(&value))).await {
+                Some(settled) => settled,
+                None => return Hooked::Closed,
             }
         } else {
             Ok(value)
@@ -544,9 +556,8 @@ impl Client {
                 Err(error) => Promise::reject(&error),
             },
         };
-        let response = match select(JsFuture::from(promise), self.closed.wait()).await {
-            Either::Left((response, _)) => response,
-            Either::Right(_) => return Fetched::Closed,
+        let Some(response) = self.unless_closed(JsFuture::from(promise)).await else {
+            return Fetched::Closed;
         };
         match response {
             _ if self.closed.is_set() => Fetched::Closed,
@@ -559,10 +570,7 @@ impl Client {
     async fn read_prefix(&self, mut body: Body, limit: usize) -> String {
         let mut bytes = Vec::new();
         while bytes.len() < limit {
-            let chunk = match select(pin!(body.next()), self.closed.wait()).await {
-                Either::Left((Chunk::Bytes(chunk), _)) => chunk,
-                _ => break,
-            };
+            let Some(Chunk::Bytes(chunk)) = self.unless_closed(pin!(body.next())).await else { break };
             bytes.extend_from_slice(&chunk.to_vec());
         }
         drop(body);
@@ -581,12 +589,13 @@ impl Client {
 fn retry_after_ms(value: &str) -> Option<u64> {
     retry_after_seconds(value).or_else(|| {
         let at = js_sys::Date::parse(value);
-        (!at.is_nan()).then(|| to_millis(at - js_sys::Date::now()))
+        (!at.is_nan()).then(|| whole_number(at - js_sys::Date::now()))
     })
 }
 
-/// A JS number of milliseconds as a delay: NaN and negatives are 0.
-pub(crate) fn to_millis(value: f64) -> u64 {
+/// A JS number (milliseconds, bytes, a count) as a whole number: NaN and negatives are 0,
+/// fractions are cut, huge values saturate.
+pub(crate) fn whole_number(value: f64) -> u64 {
     if value.is_nan() || value <= 0.0 {
         0
     } else {
@@ -597,8 +606,8 @@ pub(crate) fn to_millis(value: f64) -> u64 {
 enum Read {
     Chunk(Uint8Array),
     End,
-    Failed(Failure),
-    Idle(Failure),
+    /// The stream errored, or stayed silent past `idleTimeout`.
+    Lost(Failure),
     Closed,
 }
 
