@@ -39,32 +39,20 @@ impl Batch {
         self.lens.clear();
     }
 
-    /// An ID is pushed even when empty: its length 0 says "the ID is now empty".
-    fn push_id(&mut self, id: &str) -> u32 {
-        self.text.push_str(id);
-        utf16_len(id)
-    }
-
+    /// Appends `s` and returns its UTF-16 length; `known_ascii` skips the scan that finds it.
     #[inline]
-    fn push(&mut self, s: &str) -> u32 {
-        if s.is_empty() {
-            return 0;
-        }
+    fn push(&mut self, s: &str, known_ascii: bool) -> u32 {
         self.text.push_str(s);
-        utf16_len(s)
+        if known_ascii { saturate(s.len()) } else { utf16_len(s) }
     }
 }
 
 impl Sink for Batch {
     fn event(&mut self, event: Event<'_>) {
-        let type_len = self.push(event.raw_type);
-        let data_len = if event.data_is_ascii {
-            self.text.push_str(event.data);
-            u32::try_from(event.data.len()).unwrap_or(u32::MAX - 1)
-        } else {
-            self.push(event.data)
-        };
-        let id_len = if event.id_changed { self.push_id(event.last_event_id) } else { ID_UNCHANGED };
+        let type_len = self.push(event.raw_type, false);
+        let data_len = self.push(event.data, event.data_is_ascii);
+        // A changed ID is pushed even when empty: its length 0 says "the ID is now empty".
+        let id_len = if event.id_changed { self.push(event.last_event_id, false) } else { ID_UNCHANGED };
         self.lens.extend_from_slice(&[type_len, data_len, id_len]);
     }
 
@@ -84,7 +72,12 @@ pub fn utf16_len(s: &str) -> u32 {
         // sequence (lead byte 0xF0..=0xF4) needs a surrogate pair.
         s.bytes().map(|b| usize::from((b & 0xC0) != 0x80) + usize::from(b >= 0xF0)).sum()
     };
-    u32::try_from(len).unwrap_or(u32::MAX - 1).min(u32::MAX - 1)
+    saturate(len)
+}
+
+/// A length as a `u32` below [`ID_UNCHANGED`].
+fn saturate(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX).min(ID_UNCHANGED - 1)
 }
 
 #[cfg(test)]
