@@ -440,10 +440,8 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if bytes.is_ascii() {
         return ascii(bytes);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
-    }
+    // Borrows when valid, replaces invalid sequences otherwise.
+    String::from_utf8_lossy(bytes)
 }
 
 /// Bytes already known to be ASCII, as a string.
