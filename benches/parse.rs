@@ -41,10 +41,6 @@ fn main() {
             best = best.min(start.elapsed().as_secs_f64());
         }
         let mb = input.len() as f64 / 1e6;
-        println!(
-            "{name:>9}: {:8.0} MB/s {:6.2} M events/s ({events} events)",
-            mb / best,
-            events as f64 / best / 1e6
-        );
+        println!("{name:>9}: {:8.0} MB/s {:6.2} M events/s ({events} events)", mb / best, events as f64 / best / 1e6);
     }
 }

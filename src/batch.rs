@@ -43,7 +43,11 @@ impl Batch {
     #[inline]
     fn push(&mut self, s: &str, known_ascii: bool) -> u32 {
         self.text.push_str(s);
-        if known_ascii { saturate(s.len()) } else { utf16_len(s) }
+        if known_ascii {
+            saturate(s.len())
+        } else {
+            utf16_len(s)
+        }
     }
 }
 

@@ -42,9 +42,7 @@ impl SseClient {
             "omit" => RequestCredentials::Omit,
             "same-origin" => RequestCredentials::SameOrigin,
             "include" => RequestCredentials::Include,
-            other => {
-                return Err(js_sys::TypeError::new(&["invalid credentials mode \"", other, "\""].concat()).into())
-            }
+            other => return Err(js_sys::TypeError::new(&["invalid credentials mode \"", other, "\""].concat()).into()),
         };
         let retry_statuses = match get("retryStatuses").dyn_into::<js_sys::Array>() {
             Ok(array) => array.iter().filter_map(|v| v.as_f64()).map(|v| v as u16).collect(),
@@ -118,7 +116,6 @@ impl Drop for SseClient {
         self.client.close();
     }
 }
-
 
 /// The parser alone, for bytes that arrive some other way: `feed` a chunk, get its events.
 /// Crosses the boundary once per chunk, like the source does.

@@ -135,10 +135,8 @@ impl Failure {
     }
 
     fn network(message: &str, cause: JsValue) -> Failure {
-        let detail = cause
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| [": ", &String::from(e.message())].concat())
-            .unwrap_or_default();
+        let detail =
+            cause.dyn_ref::<js_sys::Error>().map(|e| [": ", &String::from(e.message())].concat()).unwrap_or_default();
         Failure { cause, ..Failure::new(ErrorKind::Network, [message, &detail].concat()) }
     }
 }
@@ -320,9 +318,7 @@ impl Client {
         match next {
             _ if self.closed.is_set() => Read::Closed,
             Chunk::Bytes(chunk) => Read::Chunk(chunk),
-            Chunk::Error(error) => {
-                Read::Lost(Failure::network("the connection broke while reading the stream", error))
-            }
+            Chunk::Error(error) => Read::Lost(Failure::network("the connection broke while reading the stream", error)),
             Chunk::End => Read::End,
         }
     }
@@ -373,7 +369,12 @@ impl Client {
     ///
     /// # Errors
     /// The failure itself when no attempt follows it.
-    async fn retry(&self, failure: Option<Failure>, forced: bool, server_delay_ms: Option<u64>) -> Result<Next, Failure> {
+    async fn retry(
+        &self,
+        failure: Option<Failure>,
+        forced: bool,
+        server_delay_ms: Option<u64>,
+    ) -> Result<Next, Failure> {
         let give_up = |failure: Option<Failure>| match failure {
             Some(failure) => Err(failure),
             None => Ok(Next::Stop),
@@ -484,7 +485,8 @@ impl Client {
                     if !self.request.retry_statuses.contains(&status) {
                         return Err(failure);
                     }
-                    let server_delay = response.headers().get("retry-after").ok().flatten().and_then(|v| retry_after_ms(&v));
+                    let server_delay =
+                        response.headers().get("retry-after").ok().flatten().and_then(|v| retry_after_ms(&v));
                     match self.retry(Some(failure), true, server_delay).await? {
                         Next::Reconnect => continue,
                         Next::Stop => return Ok(None),

@@ -417,7 +417,13 @@ impl Parser {
         let data = if data_is_ascii { ascii(data) } else { decode(data) };
         let raw_type = decode(&self.event_type);
         let id_changed = std::mem::take(&mut self.id_changed);
-        sink.event(Event { raw_type: &raw_type, data: &data, data_is_ascii, last_event_id: &self.last_event_id, id_changed });
+        sink.event(Event {
+            raw_type: &raw_type,
+            data: &data,
+            data_is_ascii,
+            last_event_id: &self.last_event_id,
+            id_changed,
+        });
         // 6. "Set the data buffer and the event type buffer to the empty string."
         self.data.clear();
         self.event_type.clear();

@@ -168,7 +168,6 @@ pub fn model(limit: usize, initial_id: &str, streams: &[&[u8]]) -> (Vec<Out>, St
     (out, decode(&last_id))
 }
 
-
 /// The limits the first input byte chooses between: none, and small ones that inputs reach.
 const LIMITS: [usize; 4] = [usize::MAX, 8, 64, 1024];
 

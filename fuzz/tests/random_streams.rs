@@ -4,6 +4,7 @@
 
 use rust_eventsource_fuzz::check;
 
+#[rustfmt::skip]
 const TOKENS: &[&[u8]] = &[
     b"data", b"data:", b"data: x", b"event", b"event: e", b"id", b"id: 1", b"id: 2", b"retry",
     b"retry: 5", b"retry: 99999999999999999999999", b":", b": comment", b" ", b"\r", b"\n",

@@ -48,7 +48,6 @@ fn run_chunks<'a>(limit: usize, chunks: impl IntoIterator<Item = &'a [u8]>) -> (
     (record.0, parser.last_event_id().to_owned())
 }
 
-
 /// Asserts the expected outcome for `input` under every chunking we try.
 fn check_limit(limit: usize, input: &[u8], expected: &[Out]) {
     let whole = run_chunks(limit, [input]);
@@ -269,8 +268,22 @@ fn find_line_end_matches_a_plain_scan() {
 #[test]
 fn random_streams_are_chunking_independent() {
     let pieces: [&[u8]; 16] = [
-        b"data: x", b"data", b":", b"id: 1", b"id", b"event: e", b"retry: 5", b"\r", b"\n",
-        b"\r\n", b"\xef\xbb\xbf", b"\xe2\x82", b"\xac", b" ", b"\0", b"data:\xf0\x9f\x98\x80",
+        b"data: x",
+        b"data",
+        b":",
+        b"id: 1",
+        b"id",
+        b"event: e",
+        b"retry: 5",
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b"\xef\xbb\xbf",
+        b"\xe2\x82",
+        b"\xac",
+        b" ",
+        b"\0",
+        b"data:\xf0\x9f\x98\x80",
     ];
     let mut rng = Lcg(42);
     for _ in 0..300 {
