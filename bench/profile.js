@@ -35,5 +35,11 @@ export function summarizeProfile(profile, top = 25) {
     [...entries]
       .sort((a, b) => b[1] - a[1])
       .map(([name, count]) => ({ name, percent: (100 * count) / hits, ms: count * msPerHit }));
-  return { busyMs: hits * msPerHit, idleMs: idleHits * msPerHit, samples: allHits, areas: share(byArea), functions: share(byFunction).slice(0, top) };
+  return {
+    busyMs: hits * msPerHit,
+    idleMs: idleHits * msPerHit,
+    samples: allHits,
+    areas: share(byArea),
+    functions: share(byFunction).slice(0, top),
+  };
 }

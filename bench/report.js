@@ -33,13 +33,18 @@ const fmt = {
   events: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0)),
   x: (v) => `${v.toFixed(2)}x`,
   ms: (v) => v.toFixed(2),
-  bytes: (v) => (v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(1)} MiB` : v >= 1024 ? `${(v / 1024).toFixed(1)} KiB` : `${v} B`),
+  bytes: (v) =>
+    v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(1)} MiB` : v >= 1024 ? `${(v / 1024).toFixed(1)} KiB` : `${v} B`,
   kb: (v) => `${(v / 1000).toFixed(1)} KB`,
   signedBytes: (v) => `${v < 0 ? "−" : "+"}${fmt.bytes(Math.abs(v))}`,
 };
 
 const table = (head, rows) =>
-  [`| ${head.join(" | ")} |`, `| ${head.map((h, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map((_h, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 
 /** A target check: PASS/MISS with the margin. */
 function check(name, value, target, { unit = "x", lowerIsBetter = false } = {}) {
@@ -65,7 +70,12 @@ function parseRows(results) {
       const row = { bytes: r.bytes, count: r.count, variants: {} };
       for (const [name, ms] of Object.entries(r.ms)) {
         const m = median(ms);
-        row.variants[name] = { ms: m, mbps: mbps(r.bytes, m), eps: perSecond(r.count, m), ratio: name === PARSER ? 1 : pairRatio(ms, r.ms[PARSER]) };
+        row.variants[name] = {
+          ms: m,
+          mbps: mbps(r.bytes, m),
+          eps: perSecond(r.count, m),
+          ratio: name === PARSER ? 1 : pairRatio(ms, r.ms[PARSER]),
+        };
       }
       out[runtime][shape] = row;
     }
@@ -124,31 +134,70 @@ function targets(parse, e2e, latency, size) {
   for (const runtime of ["chromium", "node"]) {
     const R = runtime === "chromium" ? "Chromium" : "Node";
     for (const shape of SHAPE_NAMES) {
-      list.push(check(`parse, ${R}, ${shape}: SseParser / eventsource-parser`, parse[runtime][shape].variants[OURS_PARSER].ratio, shape === "large" ? 2 : 1));
+      list.push(
+        check(
+          `parse, ${R}, ${shape}: SseParser / eventsource-parser`,
+          parse[runtime][shape].variants[OURS_PARSER].ratio,
+          shape === "large" ? 2 : 1,
+        ),
+      );
     }
     for (const shape of SHAPE_NAMES) {
-      list.push(check(`parse, ${R}, ${shape}: batches() / eventsource-parser`, parse[runtime][shape].variants[OURS_BATCH].ratio, shape === "tiny" ? 1.5 : 1));
+      list.push(
+        check(
+          `parse, ${R}, ${shape}: batches() / eventsource-parser`,
+          parse[runtime][shape].variants[OURS_BATCH].ratio,
+          shape === "tiny" ? 1.5 : 1,
+        ),
+      );
     }
   }
   for (const shape of SHAPE_NAMES) {
-    list.push(check(`end to end, Chromium, ${shape}: ours / fetch + eventsource-parser`, e2e.chromium[shape].clients[OURS].vsFetchParser, 1));
+    list.push(
+      check(
+        `end to end, Chromium, ${shape}: ours / fetch + eventsource-parser`,
+        e2e.chromium[shape].clients[OURS].vsFetchParser,
+        1,
+      ),
+    );
   }
-  list.push(check("end to end, Chromium, large: ours / raw fetch ceiling", e2e.chromium.large.clients[OURS].vsRaw, 0.8));
+  list.push(
+    check("end to end, Chromium, large: ours / raw fetch ceiling", e2e.chromium.large.clients[OURS].vsRaw, 0.8),
+  );
   for (const shape of SHAPE_NAMES) {
-    list.push(check(`end to end, Node, ${shape}: ours / fetch + eventsource-parser`, e2e.node[shape].clients[OURS].vsFetchParser, shape === "tiny" ? 0.7 : 1));
+    list.push(
+      check(
+        `end to end, Node, ${shape}: ours / fetch + eventsource-parser`,
+        e2e.node[shape].clients[OURS].vsFetchParser,
+        shape === "tiny" ? 0.7 : 1,
+      ),
+    );
   }
   const lat = latency.chromium.clients;
   if (lat[OURS] && lat[NATIVE]) {
-    list.push(check("latency, Chromium: ours p99 ≤ native EventSource p99 + 1 ms", lat[OURS].p99, lat[NATIVE].p99 + 1, { unit: "ms", lowerIsBetter: true }));
+    list.push(
+      check("latency, Chromium: ours p99 ≤ native EventSource p99 + 1 ms", lat[OURS].p99, lat[NATIVE].p99 + 1, {
+        unit: "ms",
+        lowerIsBetter: true,
+      }),
+    );
   }
-  list.push(check("size: shipped, esbuild-minified bundle, gzip", size.ours.minGzip, 30_000, { unit: "kb", lowerIsBetter: true }));
+  list.push(
+    check("size: shipped, esbuild-minified bundle, gzip", size.ours.minGzip, 30_000, {
+      unit: "kb",
+      lowerIsBetter: true,
+    }),
+  );
   return list;
 }
 
 /** The ratio chart: one bar per ratio, a tick at its target, green when met, red when not. */
 function chart(groups) {
   const rows = groups.flatMap((g) => [{ heading: g.title }, ...g.bars]);
-  const maxValue = Math.min(10, Math.max(2, ...rows.filter((r) => !r.heading).map((r) => Math.max(r.value, r.target ?? 0) * 1.08)));
+  const maxValue = Math.min(
+    10,
+    Math.max(2, ...rows.filter((r) => !r.heading).map((r) => Math.max(r.value, r.target ?? 0) * 1.08)),
+  );
   const W = 820;
   const labelW = 330;
   const plotW = W - labelW - 70;
@@ -175,13 +224,20 @@ function chart(groups) {
     }
     const color = row.target === undefined ? "#8aa4c8" : row.value >= row.target ? "#3a9a4a" : "#d0463b";
     parts.push(`<text x="${labelW - 8}" y="${y + 13}" text-anchor="end">${esc(row.label)}</text>`);
-    parts.push(`<rect x="${labelW}" y="${y + 3}" width="${Math.max(1, x(row.value) - labelW)}" height="${rowH - 6}" fill="${color}"/>`);
+    parts.push(
+      `<rect x="${labelW}" y="${y + 3}" width="${Math.max(1, x(row.value) - labelW)}" height="${rowH - 6}" fill="${color}"/>`,
+    );
     const labelX = Math.max(x(row.value), row.target === undefined ? 0 : x(row.target)) + 5; // clear of the target tick
-    parts.push(`<text x="${labelX}" y="${y + 13}" fill="#222">${row.value > maxValue ? "≫ " : ""}${row.value.toFixed(2)}x</text>`);
-    if (row.target !== undefined) parts.push(`<line x1="${x(row.target)}" y1="${y + 1}" x2="${x(row.target)}" y2="${y + rowH - 1}" stroke="#000" stroke-width="2"/>`);
+    parts.push(
+      `<text x="${labelX}" y="${y + 13}" fill="#222">${row.value > maxValue ? "≫ " : ""}${row.value.toFixed(2)}x</text>`,
+    );
+    if (row.target !== undefined)
+      parts.push(
+        `<line x1="${x(row.target)}" y1="${y + 1}" x2="${x(row.target)}" y2="${y + rowH - 1}" stroke="#000" stroke-width="2"/>`,
+      );
   });
   parts.push("</svg>");
-  return parts.join("\n") + "\n";
+  return `${parts.join("\n")}\n`;
 }
 
 /** What the profiles and the size measurements say about the misses (see the README's notes). */
@@ -243,7 +299,12 @@ export function render(results) {
         ["Date", m.date],
         ...(m.loadAtStart === undefined
           ? []
-          : [["Load average (1 min), start / end", `${m.loadAtStart.toFixed(2)} / ${m.loadAtEnd.toFixed(2)} (on ${m.cores} cores: above ~1, other work shared the machine and the figures are noisier)`]]),
+          : [
+              [
+                "Load average (1 min), start / end",
+                `${m.loadAtStart.toFixed(2)} / ${m.loadAtEnd.toFixed(2)} (on ${m.cores} cores: above ~1, other work shared the machine and the figures are noisier)`,
+              ],
+            ]),
         ...Object.entries(results.versions).map(([name, version]) => [name, version]),
       ],
     ),
@@ -251,7 +312,12 @@ export function render(results) {
   md.push("");
   md.push("## Targets");
   md.push("");
-  md.push(table(["Target", "Measured", "Wanted", "Result"], checks.map((c) => [c.name, c.measured, c.target, `${c.pass ? "PASS" : "**MISS**"}: ${c.margin}`])));
+  md.push(
+    table(
+      ["Target", "Measured", "Wanted", "Result"],
+      checks.map((c) => [c.name, c.measured, c.target, `${c.pass ? "PASS" : "**MISS**"}: ${c.margin}`]),
+    ),
+  );
   md.push("");
   md.push(`${checks.filter((c) => c.pass).length} of ${checks.length} targets met.`);
   md.push("");
@@ -266,7 +332,12 @@ export function render(results) {
 
   md.push("## Shapes");
   md.push("");
-  md.push(table(["Shape", "Events"], SHAPE_NAMES.map((s) => [s, SHAPES[s].describe])));
+  md.push(
+    table(
+      ["Shape", "Events"],
+      SHAPE_NAMES.map((s) => [s, SHAPES[s].describe]),
+    ),
+  );
   md.push("");
 
   md.push("## 1. Parse throughput (bytes in memory → event objects in hand)");
@@ -288,7 +359,12 @@ export function render(results) {
       const r = parse[runtime][shape];
       for (const name of [OURS_PARSER, OURS, OURS_BATCH, PARSER]) {
         const v = r.variants[name];
-        rows.push([name === OURS_PARSER ? `**${shape}** (${fmt.events(r.count)} events) ${name}` : name, fmt.mb(v.mbps), fmt.events(v.eps), name === PARSER ? "1.00x" : fmt.x(v.ratio)]);
+        rows.push([
+          name === OURS_PARSER ? `**${shape}** (${fmt.events(r.count)} events) ${name}` : name,
+          fmt.mb(v.mbps),
+          fmt.events(v.eps),
+          name === PARSER ? "1.00x" : fmt.x(v.ratio),
+        ]);
       }
     }
     md.push(table(["Shape / variant", "MB/s", "events/s", "vs eventsource-parser"], rows));
@@ -336,9 +412,23 @@ export function render(results) {
   for (const runtime of ["chromium", "node"]) {
     const L = latency[runtime];
     md.push("");
-    md.push(`### ${runtime === "chromium" ? "Chromium" : "Node"} (clock offset ${L.clock.offset.toFixed(2)} ms, found over a ${L.clock.rtt.toFixed(2)} ms round trip)`);
+    md.push(
+      `### ${runtime === "chromium" ? "Chromium" : "Node"} (clock offset ${L.clock.offset.toFixed(2)} ms, found over a ${L.clock.rtt.toFixed(2)} ms round trip)`,
+    );
     md.push("");
-    md.push(table(["Client", "events", "p50", "p99", "max", "mean"], Object.entries(L.clients).map(([name, v]) => [name === OURS ? `**${name}**` : name, v.n, fmt.ms(v.p50), fmt.ms(v.p99), fmt.ms(v.max), fmt.ms(v.mean)])));
+    md.push(
+      table(
+        ["Client", "events", "p50", "p99", "max", "mean"],
+        Object.entries(L.clients).map(([name, v]) => [
+          name === OURS ? `**${name}**` : name,
+          v.n,
+          fmt.ms(v.p50),
+          fmt.ms(v.p99),
+          fmt.ms(v.max),
+          fmt.ms(v.mean),
+        ]),
+      ),
+    );
   }
   md.push("");
 
@@ -347,13 +437,24 @@ export function render(results) {
   md.push(
     `${fmt.bytes(C.memory.bytes)} streamed through each client from the local server, one fresh page per client. JS heap: ` +
       "`performance.memory.usedJSHeapSize` (with `--enable-precise-memory-info`) sampled every 5 ms and every 1024 events; " +
-      "\"GC'd\" figures are CDP `Runtime.getHeapUsage` after `HeapProfiler.collectGarbage`. Wasm: the linear memory of our " +
+      '"GC\'d" figures are CDP `Runtime.getHeapUsage` after `HeapProfiler.collectGarbage`. Wasm: the linear memory of our ' +
       "module, which never shrinks; it is loaded in every page, so the peers' rows show its idle size.",
   );
   md.push("");
   md.push(
     table(
-      ["Shape", "Client", "streamed", "MB/s", "heap before (GC'd)", "peak heap", "peak − before", "heap after (GC'd)", "wasm before", "wasm peak"],
+      [
+        "Shape",
+        "Client",
+        "streamed",
+        "MB/s",
+        "heap before (GC'd)",
+        "peak heap",
+        "peak − before",
+        "heap after (GC'd)",
+        "wasm before",
+        "wasm peak",
+      ],
       results.memory.stream.map((r) => [
         r.shape,
         r.name === OURS ? `**${r.name}**` : r.name,
@@ -378,7 +479,18 @@ export function render(results) {
   md.push("");
   md.push(
     table(
-      ["Runtime", "cycles/s", "heap before", "heap after", "heap growth (per cycle)", "wasm before", "wasm after", "server: connections seen", "server: still open at end", "still open after waiting"],
+      [
+        "Runtime",
+        "cycles/s",
+        "heap before",
+        "heap after",
+        "heap growth (per cycle)",
+        "wasm before",
+        "wasm after",
+        "server: connections seen",
+        "server: still open at end",
+        "still open after waiting",
+      ],
       Object.entries(results.memory.cycles).map(([runtime, r]) => [
         runtime === "chromium" ? "Chromium" : "Node",
         perSecond(r.n, r.ms).toFixed(0),
@@ -407,17 +519,33 @@ export function render(results) {
       [
         ...size.ours.files.map((f) => [`pkg/${f.name}`, f.raw, f.gzip, f.brotli]),
         ["**all shipped files**", size.ours.raw, size.ours.gzip, size.ours.brotli],
-        ...(size.ours.wasm ? [["(the wasm binary inlined in bytes.js, decoded)", size.ours.wasm.raw, size.ours.wasm.gzip, size.ours.wasm.brotli]] : []),
+        ...(size.ours.wasm
+          ? [
+              [
+                "(the wasm binary inlined in bytes.js, decoded)",
+                size.ours.wasm.raw,
+                size.ours.wasm.gzip,
+                size.ours.wasm.brotli,
+              ],
+            ]
+          : []),
       ].map((r) => r.map((v) => (typeof v === "number" ? `${v} B` : v))),
     ),
   );
   md.push("");
-  md.push("An esbuild bundle of each package's entry (`export * from \"pkg\"`, browser, ESM, minified), then gzip -9 and brotli -q 11:");
+  md.push(
+    'An esbuild bundle of each package\'s entry (`export * from "pkg"`, browser, ESM, minified), then gzip -9 and brotli -q 11:',
+  );
   md.push("");
   md.push(
     table(
       ["Package", "minified", "min + gzip", "min + brotli"],
-      [[`**rust-eventsource**`, size.ours], ...PEERS.map((name) => [name, size.peers[name]])].map(([name, s]) => [name, `${s.min} B`, `${s.minGzip} B`, `${s.minBrotli} B`]),
+      [[`**rust-eventsource**`, size.ours], ...PEERS.map((name) => [name, size.peers[name]])].map(([name, s]) => [
+        name,
+        `${s.min} B`,
+        `${s.minGzip} B`,
+        `${s.minBrotli} B`,
+      ]),
     ),
   );
   md.push("");
@@ -434,9 +562,19 @@ export function render(results) {
         "and serve it to the page with `BENCH_PKG=/path/to/that/pkg`.",
     );
     md.push("");
-    md.push(table(["Where", "self time", "share"], p.areas.map((a) => [a.name, `${a.ms.toFixed(0)} ms`, `${a.percent.toFixed(1)}%`])));
+    md.push(
+      table(
+        ["Where", "self time", "share"],
+        p.areas.map((a) => [a.name, `${a.ms.toFixed(0)} ms`, `${a.percent.toFixed(1)}%`]),
+      ),
+    );
     md.push("");
-    md.push(table(["Function", "self time", "share"], p.functions.map((f) => [`\`${f.name}\``, `${f.ms.toFixed(0)} ms`, `${f.percent.toFixed(1)}%`])));
+    md.push(
+      table(
+        ["Function", "self time", "share"],
+        p.functions.map((f) => [`\`${f.name}\``, `${f.ms.toFixed(0)} ms`, `${f.percent.toFixed(1)}%`]),
+      ),
+    );
     md.push("");
   }
 
@@ -446,9 +584,17 @@ export function render(results) {
     groups.push({
       title: `Parse, ${R}: ours / eventsource-parser`,
       bars: SHAPE_NAMES.flatMap((shape) => [
-        { label: `${shape}, SseParser`, value: parse[runtime][shape].variants[OURS_PARSER].ratio, target: shape === "large" ? 2 : 1 },
+        {
+          label: `${shape}, SseParser`,
+          value: parse[runtime][shape].variants[OURS_PARSER].ratio,
+          target: shape === "large" ? 2 : 1,
+        },
         { label: `${shape}, for await (in-memory stream)`, value: parse[runtime][shape].variants[OURS].ratio },
-        { label: `${shape}, batches()`, value: parse[runtime][shape].variants[OURS_BATCH].ratio, target: shape === "tiny" ? 1.5 : 1 },
+        {
+          label: `${shape}, batches()`,
+          value: parse[runtime][shape].variants[OURS_BATCH].ratio,
+          target: shape === "tiny" ? 1.5 : 1,
+        },
       ]),
     });
   }
@@ -465,7 +611,11 @@ export function render(results) {
   }
   groups.push({
     title: "End to end, Chromium: ours / raw fetch ceiling",
-    bars: SHAPE_NAMES.map((shape) => ({ label: shape, value: e2e.chromium[shape].clients[OURS].vsRaw, target: shape === "large" ? 0.8 : undefined })),
+    bars: SHAPE_NAMES.map((shape) => ({
+      label: shape,
+      value: e2e.chromium[shape].clients[OURS].vsRaw,
+      target: shape === "large" ? 0.8 : undefined,
+    })),
   });
 
   return { markdown: md.join("\n"), svg: chart(groups), misses };

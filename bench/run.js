@@ -41,7 +41,12 @@ const CONFIG = smoke
       profile: { bytes: 8 * MiB, runs: 4 },
     };
 
-const MEMORY_CLIENTS = ["rust-eventsource", "rust-eventsource batches()", "fetch + eventsource-parser", "EventSource (native)"];
+const MEMORY_CLIENTS = [
+  "rust-eventsource",
+  "rust-eventsource batches()",
+  "fetch + eventsource-parser",
+  "EventSource (native)",
+];
 
 const CHROMIUM_ARGS = [
   ...BASE_CHROMIUM_ARGS,
@@ -50,11 +55,15 @@ const CHROMIUM_ARGS = [
 ];
 
 const started = performance.now();
-const log = (message) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}`);
+const log = (message) =>
+  console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}`);
 
 /** The Node runner: a forked process answering jobs. */
 function startNodeRunner() {
-  const child = fork(join(here, "node-runner.js"), [], { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(join(here, "node-runner.js"), [], {
+    execArgv: ["--expose-gc"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   let next = 0;
   const pending = new Map();
   child.on("message", ({ id, result, error }) => {
@@ -139,11 +148,21 @@ async function cycles(server, { run, heap }) {
 function versions() {
   const read = (path) => JSON.parse(readFileSync(path, "utf8")).version;
   const modules = join(here, "node_modules");
-  const names = ["eventsource-parser", "eventsource", "eventsource-client", "@microsoft/fetch-event-source", "playwright", "esbuild"];
+  const names = [
+    "eventsource-parser",
+    "eventsource",
+    "eventsource-client",
+    "@microsoft/fetch-event-source",
+    "playwright",
+    "esbuild",
+  ];
   let commit = "unknown";
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "pkg-template"], { cwd: root, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "pkg-template"], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
     if (dirty) commit += " (with uncommitted changes to src/ or pkg-template/)";
   } catch {}
   return {
@@ -245,12 +264,24 @@ async function main() {
     // Where the time goes: CPU profile of ours on tiny events, in Chromium.
     tab = await openPage(context, server.origin, tab);
     const variants = ["rust-eventsource", "rust-eventsource batches()"];
-    await inPage(tab.page, "parseShape", { shape: "tiny", bytes: CONFIG.profile.bytes, rounds: 1, warmup: 1, variants });
+    await inPage(tab.page, "parseShape", {
+      shape: "tiny",
+      bytes: CONFIG.profile.bytes,
+      rounds: 1,
+      warmup: 1,
+      variants,
+    });
     await tab.cdp.send("Profiler.enable");
     await tab.cdp.send("Profiler.setSamplingInterval", { interval: 100 });
     await tab.cdp.send("Profiler.start");
     for (const variant of variants) {
-      await inPage(tab.page, "parseShape", { shape: "tiny", bytes: CONFIG.profile.bytes, rounds: CONFIG.profile.runs, warmup: 0, variants: [variant] });
+      await inPage(tab.page, "parseShape", {
+        shape: "tiny",
+        bytes: CONFIG.profile.bytes,
+        rounds: CONFIG.profile.runs,
+        warmup: 0,
+        variants: [variant],
+      });
     }
     const { profile } = await tab.cdp.send("Profiler.stop");
     writeFileSync(join(outDir, "tiny-events.cpuprofile"), JSON.stringify(profile));

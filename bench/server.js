@@ -23,7 +23,13 @@ const WRITE_BYTES = 64 * 1024;
 /** /hold connections end by themselves after this long, should a client never leave. */
 const HOLD_LIMIT_MS = 120_000;
 
-const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json" };
+const TYPES = {
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".html": "text/html",
+  ".json": "application/json",
+};
 
 /** The page's bundle: work.js and the peers, with our package left as an import of /pkg/. */
 async function bundle() {
@@ -91,7 +97,7 @@ export async function startServer() {
     res.end();
   }
 
-  function latency(req, res, query) {
+  function latency(_req, res, query) {
     const n = Math.min(10_000, Number(query.get("n")));
     const interval = Number(query.get("interval"));
     sse(res);
@@ -107,7 +113,7 @@ export async function startServer() {
     timer = setTimeout(tick, interval);
   }
 
-  function holdOpen(req, res, query) {
+  function holdOpen(_req, res, query) {
     hold.open++;
     const tag = query.get("i");
     if (tag !== null) hold.openTags.add(tag);
@@ -126,7 +132,10 @@ export async function startServer() {
     const full = normalize(join(pkgDir, path.slice("/pkg/".length)));
     if (!full.startsWith(pkgDir)) throw Object.assign(new Error("outside pkg/"), { status: 403 });
     const body = await readFile(full);
-    res.writeHead(200, { "content-type": TYPES[extname(full)] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.writeHead(200, {
+      "content-type": TYPES[extname(full)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+    });
     res.end(body);
   }
 

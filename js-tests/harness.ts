@@ -76,10 +76,7 @@ afterEach(() => {
 });
 
 /** `new RustEventSource(url, options)`, closed after the test whatever happens. */
-export function connect(
-  url: string,
-  options?: ConstructorParameters<typeof RustEventSource>[1],
-): RustEventSource {
+export function connect(url: string, options?: ConstructorParameters<typeof RustEventSource>[1]): RustEventSource {
   const source = new RustEventSource(url, options);
   sources.push(source);
   return source;
@@ -91,10 +88,7 @@ export function iterate(source: RustEventSource): AsyncIterator<SseEvent> {
 }
 
 /** All events until the iteration ends (or `limit` events, then `break`). */
-export async function collect(
-  source: RustEventSource,
-  limit = Number.POSITIVE_INFINITY,
-): Promise<SseEvent[]> {
+export async function collect(source: RustEventSource, limit = Number.POSITIVE_INFINITY): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
   for await (const event of source as unknown as AsyncIterable<SseEvent>) {
     events.push(event);
@@ -104,6 +98,7 @@ export async function collect(
 }
 
 /** The reason `promise` rejects with; fails the test if it fulfils instead. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests read fields of whatever was thrown
 export async function rejection(promise: Promise<unknown>): Promise<any> {
   return promise.then(
     (value) => {

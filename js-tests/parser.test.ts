@@ -35,7 +35,7 @@ describe("SseParser", () => {
     const parser = await SseParser.create({ maxEventBytes: 16 });
     const error = (() => {
       try {
-        parser.feed(encode("data: " + "x".repeat(40)));
+        parser.feed(encode(`data: ${"x".repeat(40)}`));
       } catch (caught) {
         return caught;
       }

@@ -136,7 +136,10 @@ describe("status and MIME rules", () => {
   it("accepts MIME variants and rejects look-alikes", async () => {
     for (const ct of ["text/event-stream; charset=utf-8", "TEXT/EVENT-STREAM", "text/event-stream ;x=1"]) {
       const events = await collect(connect(`${origin}/type?ct=${encodeURIComponent(ct)}`, { reconnect: false }));
-      expect(events.map((e) => e.data), ct).toEqual(["typed"]);
+      expect(
+        events.map((e) => e.data),
+        ct,
+      ).toEqual(["typed"]);
     }
     for (const ct of ["text/event-streamx", "text/plain", "application/json"]) {
       const error = await rejection(collect(connect(`${origin}/type?ct=${encodeURIComponent(ct)}`, FAST)));
@@ -178,7 +181,15 @@ describe("beyond the spec", () => {
 
   it("ends with the caller's own error when the headers function throws", async () => {
     const oops = new Error("no token");
-    const error = await rejection(collect(connect(`${origin}/counter?n=1`, { headers: () => { throw oops; } })));
+    const error = await rejection(
+      collect(
+        connect(`${origin}/counter?n=1`, {
+          headers: () => {
+            throw oops;
+          },
+        }),
+      ),
+    );
     expect(error).toBe(oops);
   });
 
@@ -213,7 +224,7 @@ describe("beyond the spec", () => {
     const source = connect(`${origin}/sequence?key=${key}&steps=503,503,200,204&retryAfter=1`, {
       retryDelay: 10,
       retryStatuses: [503],
-      onRetry: (error, attempt, delay) => {
+      onRetry: (error, _attempt, delay) => {
         delays.push(delay);
         if (error) expect(error.status).toBe(503);
         return delay === 1000 ? 50 : undefined; // keep the test fast, and prove the hook can change it

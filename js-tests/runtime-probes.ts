@@ -8,7 +8,7 @@
 import { inBrowser } from "./harness.ts";
 
 interface CdpSession {
-  send(method: string, params?: Record<string, unknown>): Promise<any>;
+  send(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 let session: Promise<CdpSession> | undefined;
@@ -21,8 +21,7 @@ function devtools(): Promise<CdpSession> {
 }
 
 /** Whether `forceGc` can collect here (false only in a Node started without --expose-gc). */
-export const canForceGc =
-  inBrowser || typeof (globalThis as { gc?: unknown }).gc === "function";
+export const canForceGc = inBrowser || typeof (globalThis as { gc?: unknown }).gc === "function";
 
 /** A full, synchronous garbage collection of the JS heap (the whole page's isolate). */
 export async function forceGc(): Promise<void> {

@@ -436,15 +436,34 @@ describe("bounded memory under hostile input", () => {
     const BOM = [0xef, 0xbb, 0xbf];
     const body = wire(
       BOM, // stripped: the stream's leading BOM
-      "data: a", [0xff], "b", [0xc3], "(\n\n", // invalid bytes: one U+FFFD each
-      "data: ", [0xe2, 0x82], "\n\n", // a truncated 3-byte sequence at a line end: one U+FFFD
-      "data: ", [0xf0, 0x9f, 0x8e], "x\n\n", // a truncated 4-byte sequence before ASCII
-      "data: ", [0xed, 0xa0, 0x80], "\n\n", // an encoded surrogate: three U+FFFD
-      "data: nul", [0x00], "byte\n\n", // NUL is data like any other
-      "id: x", [0x00], "y\ndata: id with NUL ignored\n\n", // an id containing NUL is ignored
-      "event: t", [0x00], "\ndata: typed\n\n",
-      "data: ", BOM, "kept\n\n", // a BOM inside a value is a character (U+FEFF)
-      BOM, "data: not a data field\n\n", // a BOM mid-stream starts the field name "\uFEFFdata"
+      "data: a",
+      [0xff],
+      "b",
+      [0xc3],
+      "(\n\n", // invalid bytes: one U+FFFD each
+      "data: ",
+      [0xe2, 0x82],
+      "\n\n", // a truncated 3-byte sequence at a line end: one U+FFFD
+      "data: ",
+      [0xf0, 0x9f, 0x8e],
+      "x\n\n", // a truncated 4-byte sequence before ASCII
+      "data: ",
+      [0xed, 0xa0, 0x80],
+      "\n\n", // an encoded surrogate: three U+FFFD
+      "data: nul",
+      [0x00],
+      "byte\n\n", // NUL is data like any other
+      "id: x",
+      [0x00],
+      "y\ndata: id with NUL ignored\n\n", // an id containing NUL is ignored
+      "event: t",
+      [0x00],
+      "\ndata: typed\n\n",
+      "data: ",
+      BOM,
+      "kept\n\n", // a BOM inside a value is a character (U+FEFF)
+      BOM,
+      "data: not a data field\n\n", // a BOM mid-stream starts the field name "\uFEFFdata"
       "id: 7\ndata: end\n\n",
     );
     const expected = [
@@ -474,7 +493,9 @@ describe("everywhere a fetch exists", () => {
     const keys = [0, 1, 2, 3, 4].map((i) => uniqueKey(`five-${i}`));
     // Three on one origin and two on the other: Chromium allows six connections per origin, and
     // the checks below need one more to ask for /stats.
-    const sources = keys.map((key, i) => connect(streamUrl(key, { interval: 15, tag: `src${i}`, at: i < 3 ? origin : crossOrigin })));
+    const sources = keys.map((key, i) =>
+      connect(streamUrl(key, { interval: 15, tag: `src${i}`, at: i < 3 ? origin : crossOrigin })),
+    );
     const read = async (source: RustEventSource, count: number) => {
       const events: SseEvent[] = [];
       for (let i = 0; i < count; i++) {
@@ -490,15 +511,15 @@ describe("everywhere a fetch exists", () => {
       expect(events.map((event) => event.lastEventId)).toEqual(ids.map(String));
     };
     const firsts = await Promise.all(sources.map((source) => read(source, 3)));
-    firsts.forEach((events, i) => expectRun(events, i, 1, 3));
+    for (const [i, events] of firsts.entries()) expectRun(events, i, 1, 3);
 
     const pending = sources.map((source) => read(source, 10));
     sources[2]!.close();
     const rest = await Promise.all(pending);
-    rest.forEach((events, i) => {
+    for (const [i, events] of rest.entries()) {
       if (i === 2) expect(events).toEqual([]);
       else expectRun(events, i, 4, 13);
-    });
+    }
     await expectServerClosed(keys[2]!);
     for (const [i, key] of keys.entries()) if (i !== 2) expect((await serverStats(key))?.open, key).toBe(1);
     for (const source of sources) source.close();
@@ -509,7 +530,7 @@ describe("everywhere a fetch exists", () => {
     const key = uniqueKey("worker");
     const worker = new Worker(new URL("./sse-worker.ts", import.meta.url), { type: "module" });
     try {
-      const messages: any[] = [];
+      const messages: { kind: string; message?: string }[] = [];
       const finished = new Promise<void>((resolve, reject) => {
         worker.onmessage = (event: MessageEvent) => {
           messages.push(event.data);
@@ -521,7 +542,9 @@ describe("everywhere a fetch exists", () => {
       worker.postMessage({ url: streamUrl(key, { interval: 20, tag: "worker" }), count: 5 });
       await Promise.race([finished, timeout(10_000).then(() => expect.fail("the worker did not finish"))]);
       const events = messages.filter((message) => message.kind === "event").map((message) => message.event);
-      expect(events).toEqual([1, 2, 3, 4, 5].map((i) => ({ type: "message", data: `worker:${i}`, lastEventId: String(i) })));
+      expect(events).toEqual(
+        [1, 2, 3, 4, 5].map((i) => ({ type: "message", data: `worker:${i}`, lastEventId: String(i) })),
+      );
       const done = messages.find((message) => message.kind === "done");
       expect(done).toEqual({ kind: "done", inWorker: true, readyState: CLOSED });
       // The worker left its loop with `break`: the connection closed from inside the worker.

@@ -241,18 +241,18 @@ export async function startServer() {
       await holdOpen(res, hold);
     },
 
-    "/last-byte-time"(req, res, url) {
+    "/last-byte-time"(_req, res, url) {
       const entry = byKey.get(url.searchParams.get("key") ?? "");
       json(res, 200, { lastByteAt: entry?.lastByteAt ?? null });
     },
 
     // A non-200 status with a body. `code` (404), `text` (reason phrase, default Node's), `body`
     // (text) or `size` (a body of `size` bytes: "BEGIN" then "x"s).
-    "/status"(req, res, url) {
+    "/status"(_req, res, url) {
       const code = intParam(url, "code", 404);
       const size = intParam(url, "size", -1);
       let body = url.searchParams.get("body") ?? "";
-      if (size >= 0) body = ("BEGIN" + "x".repeat(Math.max(0, size - 5))).slice(0, size);
+      if (size >= 0) body = `BEGIN${"x".repeat(Math.max(0, size - 5))}`.slice(0, size);
       const reason = url.searchParams.get("text");
       const headers = { "Content-Type": "text/plain; charset=utf-8" };
       if (reason === null) res.writeHead(code, headers);
@@ -260,7 +260,7 @@ export async function startServer() {
       res.end(body);
     },
 
-    "/no-content"(req, res) {
+    "/no-content"(_req, res) {
       res.writeHead(204);
       res.end();
     },
@@ -279,7 +279,7 @@ export async function startServer() {
       res.end("data: typed\n\n");
     },
 
-    "/cookie/set"(req, res) {
+    "/cookie/set"(_req, res) {
       res.writeHead(200, {
         "Set-Cookie": "sse_test=1; Path=/; SameSite=Lax",
         "Content-Type": "text/plain",
@@ -412,7 +412,7 @@ export async function startServer() {
     },
 
     // Connection bookkeeping: {open, byKey} or, with key=K, that key's record (null if unseen).
-    "/stats"(req, res, url) {
+    "/stats"(_req, res, url) {
       json(res, 200, stats(url));
     },
 
@@ -575,9 +575,7 @@ export async function startServer() {
     async close() {
       for (const socket of sockets) socket.destroy();
       await Promise.all(
-        [first.server, second.server].map(
-          (server) => new Promise((resolve) => server.close(() => resolve(undefined))),
-        ),
+        [first.server, second.server].map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))),
       );
     },
   };

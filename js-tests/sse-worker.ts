@@ -14,8 +14,9 @@ self.onmessage = async (message: MessageEvent<{ url: string; count: number }>) =
       seen += 1;
       if (seen >= count) break;
     }
-    const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === "function"
-      && typeof (globalThis as { document?: unknown }).document === "undefined";
+    const inWorker =
+      typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === "function" &&
+      typeof (globalThis as { document?: unknown }).document === "undefined";
     self.postMessage({ kind: "done", inWorker, readyState: source.readyState });
   } catch (error) {
     self.postMessage({ kind: "error", message: String(error) });

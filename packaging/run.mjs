@@ -64,7 +64,9 @@ before(
     server = await startServer();
     deadOrigin = `http://127.0.0.1:${await freePort()}`;
     tarball = await pack();
-    log(`packed ${tarball.report.filename}: ${tarball.report.size} bytes, ${tarball.report.files.length} files -> ${tarball.path}`);
+    log(
+      `packed ${tarball.report.filename}: ${tarball.report.size} bytes, ${tarball.report.files.length} files -> ${tarball.path}`,
+    );
     const [vite, webpack, node] = await Promise.all([
       project("vite-app", tarball, { ".": "browser" }),
       project("webpack-app", tarball, { ".": "browser" }),
@@ -72,7 +74,9 @@ before(
     ]);
     apps = { vite, webpack, node };
     for (const [name, app] of Object.entries(apps)) {
-      log(`${name}: ${app.installed ? `installed the tarball in ${app.ms} ms` : "node_modules cached (same package.json and tarball)"}`);
+      log(
+        `${name}: ${app.installed ? `installed the tarball in ${app.ms} ms` : "node_modules cached (same package.json and tarball)"}`,
+      );
     }
     browser = await launch();
     log(`ready in ${Date.now() - started} ms (work folder ${WORK})`);
@@ -90,7 +94,10 @@ function checkApp({ result, problems }) {
   assert.equal(result.error, undefined, result.error);
   // Chromium logs every failed response, also the 401 the app asks for on purpose.
   const expected = /Failed to load resource: the server responded with a status of 401/;
-  assert.deepEqual(problems.filter((problem) => !expected.test(problem)), []);
+  assert.deepEqual(
+    problems.filter((problem) => !expected.test(problem)),
+    [],
+  );
   const counter = ["1", "2", "3", "4", "5"].map((n) => ({ type: "message", data: n, lastEventId: n }));
   assert.deepEqual(result.page, { events: counter, readyState: 2 }, "the page streamed /counter");
   assert.equal(result.echo.method, "POST");
@@ -117,7 +124,9 @@ describe("the tarball", () => {
   });
 
   test("package.json: ESM, types first in every export, sideEffects false, bin", () => {
-    const manifest = JSON.parse(readFileSync(join(apps.node.dir, "node_modules/rust-eventsource/package.json"), "utf8"));
+    const manifest = JSON.parse(
+      readFileSync(join(apps.node.dir, "node_modules/rust-eventsource/package.json"), "utf8"),
+    );
     assert.equal(manifest.type, "module");
     assert.equal(manifest.sideEffects, false);
     assert.deepEqual(manifest.bin, { "rust-eventsource": "cli.js" });
@@ -140,7 +149,11 @@ describe("the tarball", () => {
     for (const file of ["index.js", ...files(root, "wasm")]) {
       const text = readFileSync(join(root, file), "utf8");
       // webpack and Vite resolve `new URL("literal", import.meta.url)` at build time.
-      assert.doesNotMatch(text, /new URL\(\s*['"][^'"]+['"]\s*,\s*import\.meta\.url/, `${file} references a file by URL`);
+      assert.doesNotMatch(
+        text,
+        /new URL\(\s*['"][^'"]+['"]\s*,\s*import\.meta\.url/,
+        `${file} references a file by URL`,
+      );
       assert.doesNotMatch(text, /\.wasm['"]/, `${file} names a .wasm file`);
     }
   });
@@ -192,16 +205,24 @@ describe("Vite", () => {
   });
 
   test("production build served by vite preview", { timeout: 90_000 }, async () => {
-    const { stdout, stderr } = await runOk(NODE, [vite(), "build"], { cwd: apps.vite.dir, env: { NO_COLOR: "1" }, timeout: 60_000 });
+    const { stdout, stderr } = await runOk(NODE, [vite(), "build"], {
+      cwd: apps.vite.dir,
+      env: { NO_COLOR: "1" },
+      timeout: 60_000,
+    });
     assert.doesNotMatch(stdout + stderr, /warn|error/i, "vite build printed a warning");
     const built = files(join(apps.vite.dir, "dist"));
     assert.ok(!built.some((file) => file.endsWith(".wasm")), `no .wasm asset: ${built.join(", ")}`);
     const port = await freePort();
-    const preview = await start(NODE, [vite(), "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
-      cwd: apps.vite.dir,
-      env: { NO_COLOR: "1" },
-      ready: /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/,
-    });
+    const preview = await start(
+      NODE,
+      [vite(), "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"],
+      {
+        cwd: apps.vite.dir,
+        env: { NO_COLOR: "1" },
+        ready: /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/,
+      },
+    );
     try {
       checkApp(await appResult(browser, `${preview.match[1]}?server=${server.origin}`));
     } finally {
@@ -216,12 +237,17 @@ describe("Content-Security-Policy", () => {
     ["script-src 'self' 'wasm-unsafe-eval'", true],
     ["script-src 'self'", false],
   ]) {
-    test(`the Vite build under ${policy}: ${works ? "works" : "fails with a clear error"}`, { timeout: 60_000 }, async () => {
+    test(`the Vite build under ${policy}: ${works ? "works" : "fails with a clear error"}`, {
+      timeout: 60_000,
+    }, async () => {
       const dir = join(WORK, `csp-${works ? "allowed" : "denied"}`);
       rmSync(dir, { recursive: true, force: true });
       cpSync(join(apps.vite.dir, "dist"), dir, { recursive: true });
       const html = readFileSync(join(dir, "index.html"), "utf8");
-      writeFileSync(join(dir, "index.html"), html.replace("<head>", `<head><meta http-equiv="Content-Security-Policy" content="${policy}">`));
+      writeFileSync(
+        join(dir, "index.html"),
+        html.replace("<head>", `<head><meta http-equiv="Content-Security-Policy" content="${policy}">`),
+      );
       const site = await serveStatic(dir);
       try {
         const outcome = await appResult(browser, `${site.origin}/?server=${server.origin}`);
@@ -268,18 +294,30 @@ describe("CLI (the installed bin)", () => {
     const named = await cli([`${server.origin}/named`, "--json", "--no-reconnect", "-q"]);
     assert.equal(named.code, 0, named.stderr);
     assert.equal(named.stderr, "", "--quiet prints nothing on stderr");
-    assert.deepEqual(lines(named.stdout).map((line) => JSON.parse(line)), [
-      { type: "greeting", data: "hi", lastEventId: "" },
-      { type: "message", data: "plain", lastEventId: "" },
-      { type: "bye", data: "x", lastEventId: "" },
-    ]);
+    assert.deepEqual(
+      lines(named.stdout).map((line) => JSON.parse(line)),
+      [
+        { type: "greeting", data: "hi", lastEventId: "" },
+        { type: "message", data: "plain", lastEventId: "" },
+        { type: "bye", data: "x", lastEventId: "" },
+      ],
+    );
     const text = "data: a\ndata: b\n\n";
     const multi = await cli([`${server.origin}/raw?text=${encodeURIComponent(text)}`, "--no-reconnect", "-q"]);
     assert.equal(multi.stdout, "[message] a\n          b\n");
   });
 
   test("-H, -d (POST by default), -X", async () => {
-    const post = await cli([`${server.origin}/echo`, "-H", "Authorization: Bearer cli", "-H", "X-Extra:  two words ", "-d", '{"q":1}', "--json"]);
+    const post = await cli([
+      `${server.origin}/echo`,
+      "-H",
+      "Authorization: Bearer cli",
+      "-H",
+      "X-Extra:  two words ",
+      "-d",
+      '{"q":1}',
+      "--json",
+    ]);
     assert.equal(post.code, 0, post.stderr);
     const [line] = lines(post.stdout);
     const echo = JSON.parse(JSON.parse(line ?? "null").data);
@@ -302,7 +340,10 @@ describe("CLI (the installed bin)", () => {
     assert.deepEqual(lines(stdout), ["[message #3] 3", "[message #4] 4", "[message #5] 5", "[message #6] 6"]);
     assert.match(stderr, /the stream ended; reconnecting in 50 ms \(attempt 1, Last-Event-ID 4\)/);
     const stats = await (await fetch(`${server.origin}/stats?key=cli-resume`)).json();
-    assert.deepEqual(stats.attempts.map((attempt) => attempt.lastEventId), ["2", "4", "6"]);
+    assert.deepEqual(
+      stats.attempts.map((attempt) => attempt.lastEventId),
+      ["2", "4", "6"],
+    );
 
     const once = await cli([`${server.origin}/reconnect?key=cli-once&n=2&total=6`, "--no-reconnect"]);
     assert.equal(once.code, 0);
@@ -325,7 +366,13 @@ describe("CLI (the installed bin)", () => {
   });
 
   test("bad arguments: exit 2 with a hint; --help and --version: exit 0", async () => {
-    for (const args of [["--bogus"], ["-H", "no colon", "http://127.0.0.1:1/"], ["not a url"], ["-n", "0"], ["a", "b"]]) {
+    for (const args of [
+      ["--bogus"],
+      ["-H", "no colon", "http://127.0.0.1:1/"],
+      ["not a url"],
+      ["-n", "0"],
+      ["a", "b"],
+    ]) {
       const { code, stderr } = await cli(args);
       assert.equal(code, 2, `${args.join(" ")}: ${stderr}`);
       assert.match(stderr, /rust-eventsource --help/);
@@ -337,10 +384,14 @@ describe("CLI (the installed bin)", () => {
   });
 
   test("Ctrl-C closes the stream and exits 130", async () => {
-    const running = await start(join(apps.node.dir, "node_modules/.bin/rust-eventsource"), [`${server.origin}/hang?key=cli-hang`], {
-      ready: /connected to/,
-      timeout: 10_000,
-    });
+    const running = await start(
+      join(apps.node.dir, "node_modules/.bin/rust-eventsource"),
+      [`${server.origin}/hang?key=cli-hang`],
+      {
+        ready: /connected to/,
+        timeout: 10_000,
+      },
+    );
     const code = await running.interrupt();
     assert.equal(code, 130);
     // The server sees the socket close a moment after the process exits.
@@ -352,7 +403,9 @@ describe("CLI (the installed bin)", () => {
     assert.equal(open, 0, "the connection was closed");
   });
 
-  test("no URL: streams the embedded demo server's feed, reconnecting after its drop", { timeout: 30_000 }, async () => {
+  test("no URL: streams the embedded demo server's feed, reconnecting after its drop", {
+    timeout: 30_000,
+  }, async () => {
     const { code, stdout, stderr } = await cli(["-n", "12", "--json"], { timeout: 25_000 });
     assert.equal(code, 0, stderr);
     const events = lines(stdout).map((line) => JSON.parse(line));
@@ -376,11 +429,16 @@ describe("npm run demo", () => {
     assert.match(stdout, /open http:\/\/127\.0\.0\.1:\d+\/ in a browser/);
     assert.match(stdout, /You asked: "What is SSE\?"\. Server-Sent Events stream text/);
     assert.match(stdout, /SseError kind=status status=401/);
-    assert.match(stdout, /\[price #10\] RUST [\d.]+\n {3}~ network error: .*\n {3}~ readyState CONNECTING\n {3}~ reconnecting in 1000 ms \(attempt 1\) with Last-Event-ID 10\n/);
+    assert.match(
+      stdout,
+      /\[price #10\] RUST [\d.]+\n {3}~ network error: .*\n {3}~ readyState CONNECTING\n {3}~ reconnecting in 1000 ms \(attempt 1\) with Last-Event-ID 10\n/,
+    );
     assert.match(stdout, /\[price #15\] RUST [\d.]+\n\ndone: 15 feed events\n$/);
   });
 
-  test("the demo page shows events, readyState, reconnections and the streamed answer", { timeout: 60_000 }, async () => {
+  test("the demo page shows events, readyState, reconnections and the streamed answer", {
+    timeout: 60_000,
+  }, async () => {
     const { startDemo, WEB_DEMO_DIST } = await import("../examples/node/demo-server.mjs");
     assert.ok(existsSync(join(WEB_DEMO_DIST, "index.html")), "the web demo was built (by npm run demo)");
     const demo = await startDemo();
@@ -388,7 +446,10 @@ describe("npm run demo", () => {
     const problems = [];
     // Chromium logs the feed's dropped connection (on purpose, every 10 events) as an error.
     const dropped = /ERR_INCOMPLETE_CHUNKED_ENCODING/;
-    page.on("console", (message) => message.type() === "error" && !dropped.test(message.text()) && problems.push(message.text()));
+    page.on(
+      "console",
+      (message) => message.type() === "error" && !dropped.test(message.text()) && problems.push(message.text()),
+    );
     page.on("pageerror", (error) => problems.push(error.message));
     try {
       await page.goto(`${demo.origin}/`);
@@ -401,7 +462,7 @@ describe("npm run demo", () => {
         undefined,
         { timeout: 30_000 },
       );
-      const text = (id) => page.locator(`#${id}`).innerText();
+      const text = (id) => page.locator(`#${id}`).textContent();
       assert.equal(await text("connections"), "2");
       assert.match(await text("answer"), /^You asked: "What is SSE\?"\. Server-Sent Events/);
       assert.match(await text("log"), /reconnecting in 1000 ms, attempt 1, Last-Event-ID \d+/);

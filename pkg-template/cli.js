@@ -63,7 +63,8 @@ function parse(argv) {
   let limit = Infinity;
   if (values.limit !== undefined) {
     limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a positive integer, got ${values.limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new UsageError(`--limit takes a positive integer, got ${values.limit}`);
   }
   let body = values.data;
   if (body?.startsWith("@")) {

@@ -81,7 +81,11 @@ export interface RustEventSourceInit {
    * (the iteration ends, with `error` if there is one). Throwing ends it with that error.
    */
   onRetry?:
-    | ((error: SseError | null, attempt: number, delay: number) => number | false | void | Promise<number | false | void>)
+    | ((
+        error: SseError | null,
+        attempt: number,
+        delay: number,
+      ) => number | false | undefined | Promise<number | false | undefined>)
     | undefined;
 }
 
@@ -98,14 +102,20 @@ export class SseError extends Error {
   readonly statusText?: string;
   /** For kind `"status"`: the first 64 KiB of the response body. */
   readonly body?: string;
-  constructor(kind: SseErrorKind, message: string, details?: { status?: number; statusText?: string; body?: string; cause?: unknown });
+  constructor(
+    kind: SseErrorKind,
+    message: string,
+    details?: { status?: number; statusText?: string; body?: string; cause?: unknown },
+  );
 }
 
 /**
  * A Server-Sent Events client over `fetch`: custom headers, any method and body, and
  * `for await (const event of source)`. Connects on construction.
  */
-export class RustEventSource implements AsyncIterable<SseEvent>, AsyncIterator<SseEvent, undefined, undefined>, AsyncDisposable {
+export class RustEventSource
+  implements AsyncIterable<SseEvent>, AsyncIterator<SseEvent, undefined, undefined>, AsyncDisposable
+{
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
   static readonly CLOSED: 2;

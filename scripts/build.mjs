@@ -22,7 +22,18 @@ const env = {
 say("compiling Rust to wasm (wasm-pack build --release --target web --weak-refs)");
 execFileSync(
   "wasm-pack",
-  ["build", "--release", "--target", "web", "--weak-refs", "--no-pack", "--out-dir", out, "--out-name", "rust_eventsource"],
+  [
+    "build",
+    "--release",
+    "--target",
+    "web",
+    "--weak-refs",
+    "--no-pack",
+    "--out-dir",
+    out,
+    "--out-name",
+    "rust_eventsource",
+  ],
   { cwd: root, env, stdio: "inherit" },
 );
 
@@ -36,7 +47,8 @@ cpSync(join(root, "pkg-template"), staging, { recursive: true });
 // missing file ("Module not found"): remove the dead fallback.
 const glue = readFileSync(join(out, "rust_eventsource.js"), "utf8");
 const fallback = "module_or_path = new URL('rust_eventsource_bg.wasm', import.meta.url);";
-if (!glue.includes(fallback)) throw new Error("build: wasm-bindgen glue changed; update the .wasm URL fallback removal");
+if (!glue.includes(fallback))
+  throw new Error("build: wasm-bindgen glue changed; update the .wasm URL fallback removal");
 writeFileSync(
   join(staging, "wasm", "rust_eventsource.js"),
   glue.replace(fallback, 'throw new Error("rust-eventsource: the wasm bytes must be passed to init");'),

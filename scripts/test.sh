@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test. Installs what is missing, builds the package, then runs
+#   0. npm run lint (scripts/lint.sh): cargo fmt --check, clippy native and wasm32, Biome,
 #   1. the Rust tests (parser, policy, batch) natively with cargo test, and a short fuzzing pass,
 #   2. the type check of the tests and examples against the package's .d.ts,
 #   3. the shared JS suite on the built package in Node and in headless Chromium,
@@ -9,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/lint.sh
 node scripts/build.mjs
 echo "[test] cargo test (native)"
 cargo test --quiet

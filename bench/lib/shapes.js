@@ -60,7 +60,14 @@ export function streamInfo(shape, bytes) {
   const sample = SHAPES[shape].event(0);
   const eventLength = sample.length; // all ASCII
   const count = Math.max(1, Math.floor(bytes / eventLength));
-  return { shape, type: SHAPES[shape].type, count, eventLength, dataSum: count * dataLength(sample), bytes: count * eventLength };
+  return {
+    shape,
+    type: SHAPES[shape].type,
+    count,
+    eventLength,
+    dataSum: count * dataLength(sample),
+    bytes: count * eventLength,
+  };
 }
 
 /** The bytes of a stream of about `bytes` of `shape` (whole events only). */

@@ -55,7 +55,10 @@ export const PARSE_VARIANTS = {
     return { count, dataSum };
   },
   async "rust-eventsource"(libs, chunks) {
-    const source = new libs.RustEventSource("http://127.0.0.1/in-memory", { fetch: memoryFetch(chunks), reconnect: false });
+    const source = new libs.RustEventSource("http://127.0.0.1/in-memory", {
+      fetch: memoryFetch(chunks),
+      reconnect: false,
+    });
     let count = 0;
     let dataSum = 0;
     for await (const event of source) {
@@ -65,7 +68,10 @@ export const PARSE_VARIANTS = {
     return { count, dataSum };
   },
   async "rust-eventsource batches()"(libs, chunks) {
-    const source = new libs.RustEventSource("http://127.0.0.1/in-memory", { fetch: memoryFetch(chunks), reconnect: false });
+    const source = new libs.RustEventSource("http://127.0.0.1/in-memory", {
+      fetch: memoryFetch(chunks),
+      reconnect: false,
+    });
     let count = 0;
     let dataSum = 0;
     for await (const batch of source.batches()) {
@@ -100,13 +106,16 @@ export const PARSE_VARIANTS = {
 let lastStream; // the input of the last parseShape call, kept so that profiles skip building it
 
 export async function parseShape(libs, { shape, bytes, rounds, warmup, variants }) {
-  if (lastStream?.shape !== shape || lastStream.asked !== bytes) lastStream = { ...makeStream(shape, bytes), asked: bytes };
+  if (lastStream?.shape !== shape || lastStream.asked !== bytes)
+    lastStream = { ...makeStream(shape, bytes), asked: bytes };
   const stream = lastStream;
   const chunks = chunksOf(stream.data, PARSE_CHUNK);
   const names = variants ?? Object.keys(PARSE_VARIANTS);
   const check = (name, got) => {
     if (got.count !== stream.count || got.dataSum !== stream.dataSum) {
-      throw new Error(`parse ${shape} ${name}: got ${got.count} events / ${got.dataSum} data, want ${stream.count} / ${stream.dataSum}`);
+      throw new Error(
+        `parse ${shape} ${name}: got ${got.count} events / ${got.dataSum} data, want ${stream.count} / ${stream.dataSum}`,
+      );
     }
   };
   for (let w = 0; w < warmup; w++) {
@@ -215,7 +224,11 @@ export const CLIENTS = {
   async "fetch + eventsource-parser"(libs, url, { count }, onData) {
     const controller = new AbortController();
     const run = (async () => {
-      const response = await fetch(url, { headers: { accept: "text/event-stream" }, cache: "no-store", signal: controller.signal });
+      const response = await fetch(url, {
+        headers: { accept: "text/event-stream" },
+        cache: "no-store",
+        signal: controller.signal,
+      });
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let seen = 0;
@@ -299,7 +312,9 @@ async function runClient(libs, name, base, info) {
     dataSum += data.length;
   });
   if (seen !== info.count || dataSum !== info.dataSum) {
-    throw new Error(`${name} ${info.shape}: got ${seen} events / ${dataSum} data, want ${info.count} / ${info.dataSum}`);
+    throw new Error(
+      `${name} ${info.shape}: got ${seen} events / ${dataSum} data, want ${info.count} / ${info.dataSum}`,
+    );
   }
 }
 
@@ -321,7 +336,10 @@ export async function endToEndShape(libs, { base, shape, bytes, warmupBytes, rou
     const start = libs.now();
     await runClient(libs, name, base, warm);
     const estimate = ((libs.now() - start) * full.bytes) / warm.bytes;
-    const info = estimate <= maxRunMs || KEEP_FULL.includes(name) ? full : streamInfo(shape, Math.max(warm.bytes, Math.floor((full.bytes * maxRunMs) / estimate)));
+    const info =
+      estimate <= maxRunMs || KEEP_FULL.includes(name)
+        ? full
+        : streamInfo(shape, Math.max(warm.bytes, Math.floor((full.bytes * maxRunMs) / estimate)));
     clients[name] = { bytes: info.bytes, count: info.count, info, ms: [] };
   }
   for (let round = 0; round < rounds; round++) {
@@ -360,10 +378,15 @@ export async function latency(libs, { base, events, interval, warmupEvents, roun
   const names = clientNames(libs).filter((name) => name !== RAW);
   const delays = Object.fromEntries(names.map((name) => [name, []]));
   const read = (name, n, into) =>
-    CLIENTS[name](libs, `${base}/latency?n=${n}&interval=${interval}`, { count: n, type: "message", shape: "latency" }, (data) => {
-      // arrival (our clock) - send (server clock, moved to ours)
-      into?.push(libs.now() - (Number(data) - clock.offset));
-    });
+    CLIENTS[name](
+      libs,
+      `${base}/latency?n=${n}&interval=${interval}`,
+      { count: n, type: "message", shape: "latency" },
+      (data) => {
+        // arrival (our clock) - send (server clock, moved to ours)
+        into?.push(libs.now() - (Number(data) - clock.offset));
+      },
+    );
   for (const name of names) await read(name, warmupEvents);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < names.length; k++) {
@@ -436,7 +459,10 @@ export async function openCloseCycles(libs, { base, n, tag = "" }) {
 
 /** Loads our wasm (an empty in-memory stream), so that wasm memory can be read. */
 export async function warmOurs(libs) {
-  const source = new libs.RustEventSource("http://127.0.0.1/in-memory", { fetch: memoryFetch([new TextEncoder().encode("data: x\n\n")]), reconnect: false });
+  const source = new libs.RustEventSource("http://127.0.0.1/in-memory", {
+    fetch: memoryFetch([new TextEncoder().encode("data: x\n\n")]),
+    reconnect: false,
+  });
   for await (const event of source) void event;
   return libs.wasmMemoryBytes();
 }

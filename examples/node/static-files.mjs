@@ -31,7 +31,10 @@ export function serveFiles(root) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" });
+    res.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-cache",
+    });
     if (req.method === "HEAD") res.end();
     else createReadStream(file).pipe(res);
   };

@@ -56,7 +56,12 @@ export async function runOk(command, args, options) {
  */
 export function start(command, args, { cwd, env, ready, timeout = 60_000 }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     let settled = false;
     /** @type {Promise<number | null>} */
@@ -76,7 +81,7 @@ export function start(command, args, { cwd, env, ready, timeout = 60_000 }) {
     const timer = setTimeout(() => fail(`${command} ${args.join(" ")}: not ready after ${timeout} ms`), timeout);
     const onData = (chunk) => {
       output += chunk;
-      const match = output.replace(/\x1b\[[0-9;]*m/g, "").match(ready);
+      const match = output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "").match(ready);
       if (match && !settled) {
         settled = true;
         clearTimeout(timer);

@@ -27,7 +27,9 @@ export async function pack() {
   const tarballs = join(WORK, "tarballs");
   const staging = join(tarballs, `staging-${process.pid}`);
   mkdirSync(staging, { recursive: true });
-  const { stdout, stderr } = await runOk("npm", ["pack", join(REPO, "pkg"), "--pack-destination", staging, "--json"], { cwd: REPO });
+  const { stdout, stderr } = await runOk("npm", ["pack", join(REPO, "pkg"), "--pack-destination", staging, "--json"], {
+    cwd: REPO,
+  });
   const report = JSON.parse(stdout)[0];
   const packed = join(staging, report.filename);
   const hash = sha256(readFileSync(packed)).slice(0, 16);
@@ -54,10 +56,12 @@ export async function project(name, tarball, copies = {}) {
   mkdirSync(dir, { recursive: true });
   // Fresh sources every run; node_modules and the lockfile stay.
   for (const entry of readdirSync(dir)) {
-    if (entry !== "node_modules" && entry !== "package-lock.json") rmSync(join(dir, entry), { recursive: true, force: true });
+    if (entry !== "node_modules" && entry !== "package-lock.json")
+      rmSync(join(dir, entry), { recursive: true, force: true });
   }
   cpSync(join(PROJECTS, name), dir, { recursive: true });
-  for (const [target, source] of Object.entries(copies)) cpSync(join(PROJECTS, source), join(dir, target), { recursive: true });
+  for (const [target, source] of Object.entries(copies))
+    cpSync(join(PROJECTS, source), join(dir, target), { recursive: true });
 
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   manifest.dependencies = { ...manifest.dependencies, "rust-eventsource": `file:${relative(dir, tarball.path)}` };

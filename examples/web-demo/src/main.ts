@@ -124,7 +124,10 @@ async function follow(): Promise<void> {
     }
     log("the feed ended", "info");
   } catch (error) {
-    const text = error instanceof SseError ? `SseError kind=${error.kind} status=${error.status ?? "-"}: ${error.message}` : String(error);
+    const text =
+      error instanceof SseError
+        ? `SseError kind=${error.kind} status=${error.status ?? "-"}: ${error.message}`
+        : String(error);
     log(text, "error");
   }
   renderState();

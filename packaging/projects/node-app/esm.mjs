@@ -2,7 +2,8 @@
 import { RustEventSource, SseError } from "rust-eventsource";
 
 const events = [];
-for await (const event of new RustEventSource(`${process.argv[2]}/counter?n=3`, { reconnect: false })) events.push(event);
+for await (const event of new RustEventSource(`${process.argv[2]}/counter?n=3`, { reconnect: false }))
+  events.push(event);
 let error = null;
 try {
   for await (const event of new RustEventSource(`${process.argv[2]}/status?code=503`)) events.push(event);

@@ -1,6 +1,6 @@
 // Builds the app with webpack 5's Node API, with no loader, plugin or special rule:
 // dist/production/ and dist/development/, each with the index.html the test loads.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import webpack from "webpack";
 
 const modes = /** @type {const} */ (["production", "development"]);
