@@ -123,13 +123,11 @@ export async function startServer() {
   }
 
   /**
-   * Starts an SSE response: status 200, `text/event-stream` (or `contentType`; null for no
-   * Content-Type header), headers flushed.
-   * Counts it as open until its `close` event; a close before the server ended the response (the
-   * client went away, or /drop destroyed the socket) also counts in `closedBeforeEnd`.
-   * `Connection: close` unless `keepAlive` (see below).
+   * Counts a response in its key's record (`requests`, `open`, `headers`) until its `close`
+   * event; a close before the server ended the response (the client went away, or /drop
+   * destroyed the socket) also counts in `closedBeforeEnd`. Returns the record, or null.
    */
-  function startStream(req, res, url, contentType = "text/event-stream", { keepAlive = false } = {}) {
+  function track(req, res, url) {
     const key = url.searchParams.get("key");
     const entry = key === null ? null : record(key);
     open += 1;
@@ -146,6 +144,16 @@ export async function startServer() {
         if (!res.writableEnded) entry.closedBeforeEnd += 1;
       }
     });
+    return entry;
+  }
+
+  /**
+   * Starts an SSE response: status 200 (or `status`), `text/event-stream` (or `contentType`;
+   * null for no Content-Type header), headers flushed. Tracked in the key's record (`track`).
+   * `Connection: close` unless `keepAlive` (see below).
+   */
+  function startStream(req, res, url, contentType = "text/event-stream", { keepAlive = false, status = 200 } = {}) {
+    const entry = track(req, res, url);
     // `Connection: close` because Chromium, when a reader cancels a keep-alive HTTP/1.1 response,
     // may keep reading ("draining") it for up to 5 s to reuse the socket; against a response we
     // hold open, the server then sees the close only 5 s late, whatever the client did.
@@ -154,7 +162,7 @@ export async function startServer() {
     const headers = { "Cache-Control": "no-store" };
     if (!keepAlive) headers.Connection = "close";
     if (contentType !== null) headers["Content-Type"] = contentType;
-    res.writeHead(200, headers);
+    res.writeHead(status, headers);
     res.flushHeaders();
     return entry;
   }
@@ -409,6 +417,46 @@ export async function startServer() {
       startStream(req, res, url);
       if (entry && entry.attempts.length === 1) res.end("id: 1\ndata: done\n\nid: 99\ndata: never dispatched\n");
       else res.end("data: again\n\n");
+    },
+
+    // Hostile servers (issue 9). Each is tracked under `key` (requests, open, closedBeforeEnd) and
+    // notes its requests in `attempts`.
+
+    // A `code` (500) answer, text/plain, whose body starts with `body` ("partial") and never
+    // ends: held open until the client goes away (at most 60 s).
+    async "/stalled-status"(req, res, url) {
+      attempt(req, url);
+      startStream(req, res, url, "text/plain; charset=utf-8", { status: intParam(url, "code", 500) });
+      res.write(url.searchParams.get("body") ?? "partial");
+      await holdOpen(res, 60_000);
+    },
+
+    // Accepts the request and sends nothing, not even the status line, until the client goes
+    // away (at most 60 s; then the socket is destroyed). With `after=MS`, gives up the silence
+    // after MS: a 200 stream of one event `data: late`, then the response ends.
+    async "/no-headers"(req, res, url) {
+      attempt(req, url);
+      const after = intParam(url, "after", -1);
+      if (after < 0) {
+        track(req, res, url);
+        if (await pause(res, 60_000)) res.destroy();
+        return;
+      }
+      // Counted once its headers go out, like every stream.
+      await sleep(after);
+      if (res.destroyed) return;
+      startStream(req, res, url);
+      res.end("data: late\n\n");
+    },
+
+    // A 200 event stream that ends at once without an event (with `retry=R`: only a `retry: R`
+    // field): a client that reconnects without a floor on its delay storms this endpoint. Its
+    // reconnection rate is in `attempts`.
+    "/empty"(req, res, url) {
+      attempt(req, url);
+      startStream(req, res, url);
+      const retry = url.searchParams.get("retry");
+      res.end(retry === null ? "" : `retry: ${retry}\n\n`);
     },
 
     // Connection bookkeeping: {open, byKey} or, with key=K, that key's record (null if unseen).
