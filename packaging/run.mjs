@@ -383,6 +383,69 @@ describe("CLI (the installed bin)", () => {
     assert.equal((await cli(["--version"])).stdout.trim(), tarball.report.version);
   });
 
+  test("a refused URL or option is printed with the prefix once", async () => {
+    const { code, stderr } = await cli(["not a url"]);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /^rust-eventsource: invalid URL/);
+    assert.doesNotMatch(stderr, /rust-eventsource: rust-eventsource:/);
+    for (const args of [
+      ["--max-time", "abc"],
+      ["--max-time", "0"],
+      ["--max-retries=-1"],
+      ["--max-retries", "1.5"],
+      ["--idle-timeout", "0"],
+      ["--idle-timeout", ""],
+    ]) {
+      const bad = await cli([`${server.origin}/counter`, ...args]);
+      assert.equal(bad.code, 2, `${args.join(" ")}: ${bad.stderr}`);
+      const flag = args[0]?.split("=")[0];
+      assert.match(bad.stderr, new RegExp(`^rust-eventsource: ${flag} takes `));
+    }
+  });
+
+  test("--idle-timeout MS: a silent connection is lost (fatal with --no-reconnect)", async () => {
+    const { code, stdout, stderr } = await cli([
+      `${server.origin}/hang?key=cli-idle`,
+      "--idle-timeout",
+      "300",
+      "--no-reconnect",
+    ]);
+    assert.equal(code, 1, stderr);
+    assert.equal(stdout, "");
+    assert.match(stderr, /SseError kind=network: .*idleTimeout/);
+  });
+
+  test("--max-retries N: fails after N failed reconnections; each note gives its cause", async () => {
+    const none = await cli([`${deadOrigin}/`, "--max-retries", "0"]);
+    assert.equal(none.code, 1, none.stderr);
+    assert.doesNotMatch(none.stderr, /reconnecting/);
+    assert.match(none.stderr, /SseError kind=network: .*ECONNREFUSED/);
+
+    const one = await cli([`${deadOrigin}/`, "--max-retries", "1"]);
+    assert.equal(one.code, 1, one.stderr);
+    const notes = one.stderr.split("\n").filter((line) => line.includes("reconnecting"));
+    assert.equal(notes.length, 1, one.stderr);
+    assert.match(notes[0] ?? "", /network error: .*ECONNREFUSED.*; reconnecting in \d+ ms \(attempt 1\)/);
+    assert.match(one.stderr, /SseError kind=network: .*ECONNREFUSED/);
+  });
+
+  test("--max-time MS: stops after MS and exits 0, or 1 when an error came first", async () => {
+    const timed = await cli([`${server.origin}/hang?key=cli-max-time`, "--max-time", "500"]);
+    assert.equal(timed.code, 0, timed.stderr);
+    assert.ok(timed.ms >= 500, `ran ${timed.ms} ms`);
+    assert.match(timed.stderr, /stopped after 500 ms \(--max-time\), 0 events/);
+    let open = -1;
+    for (let tries = 0; tries < 40 && open !== 0; tries++) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      open = (await (await fetch(`${server.origin}/stats?key=cli-max-time`)).json()).open;
+    }
+    assert.equal(open, 0, "the connection was closed");
+
+    const failed = await cli([`${server.origin}/status?code=500`, "--max-time", "5000"]);
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /SseError kind=status status=500/);
+  });
+
   test("Ctrl-C closes the stream and exits 130", async () => {
     const running = await start(
       join(apps.node.dir, "node_modules/.bin/rust-eventsource"),

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `rust-eventsource`: prints the events of a Server-Sent Events stream as they arrive, using the
 // package itself (so it reconnects exactly as the library does). Events go to stdout; connection
-// notes and errors go to stderr. Exit codes: 0 the stream ended (or --limit was reached),
-// 1 a fatal error (an SseError: its kind and status are printed), 2 bad arguments, 130 Ctrl-C.
+// notes and errors go to stderr. Exit codes: 0 the stream ended (or --limit or --max-time was
+// reached), 1 a fatal error (an SseError: its kind and status are printed), 2 bad arguments,
+// 130 Ctrl-C.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { RustEventSource, SseError } from "./index.js";
@@ -20,7 +21,11 @@ options:
       --last-event-id ID       send Last-Event-ID: ID on the first request
       --no-reconnect           stop when the connection ends instead of reconnecting
                                (a request other than GET never reconnects)
+      --idle-timeout MS        a connection silent for MS ms (no headers, no byte) counts
+                               as lost: reconnect, or fail with --no-reconnect
+      --max-retries N          fail after N consecutive failed reconnection attempts
   -n, --limit N                exit after N events
+      --max-time MS            stop after MS ms (exit 0 unless an error came first)
   -q, --quiet                  no connection notes on stderr
   -h, --help                   this help
   -v, --version                the package version`;
@@ -32,7 +37,10 @@ const OPTIONS = /** @type {const} */ ({
   json: { type: "boolean" },
   "last-event-id": { type: "string" },
   "no-reconnect": { type: "boolean" },
+  "idle-timeout": { type: "string" },
+  "max-retries": { type: "string" },
   limit: { type: "string", short: "n" },
+  "max-time": { type: "string" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -40,6 +48,25 @@ const OPTIONS = /** @type {const} */ ({
 
 /** Thrown for bad arguments: the message, the usage hint and exit code 2. */
 class UsageError extends Error {}
+
+const PREFIX = "rust-eventsource: ";
+
+/** A message without the package's prefix, which the CLI adds once to every line it prints. */
+function bare(message) {
+  return message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message;
+}
+
+/** The value of `--name` as a whole number of at least `min`, or undefined when not given. */
+function wholeNumber(values, name, min) {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isSafeInteger(value) || value < min) {
+    const what = min === 0 ? "a whole number (0 or more)" : "a positive integer";
+    throw new UsageError(`--${name} takes ${what}, got ${raw}`);
+  }
+  return value;
+}
 
 function parse(argv) {
   let parsed;
@@ -60,12 +87,10 @@ function parse(argv) {
       throw new UsageError(`invalid header ${JSON.stringify(line)}`);
     }
   }
-  let limit = Infinity;
-  if (values.limit !== undefined) {
-    limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new UsageError(`--limit takes a positive integer, got ${values.limit}`);
-  }
+  const limit = wholeNumber(values, "limit", 1) ?? Infinity;
+  const idleTimeout = wholeNumber(values, "idle-timeout", 1);
+  const maxRetries = wholeNumber(values, "max-retries", 0);
+  const maxTime = wholeNumber(values, "max-time", 1);
   let body = values.data;
   if (body?.startsWith("@")) {
     try {
@@ -75,7 +100,7 @@ function parse(argv) {
     }
   }
   const method = (values.request ?? (body === undefined ? "GET" : "POST")).toUpperCase();
-  return { ...values, url: positionals[0], headers, body, method, limit };
+  return { ...values, url: positionals[0], headers, body, method, limit, idleTimeout, maxRetries, maxTime };
 }
 
 /** One event as a line (or lines) of text: `[type #id] data`, later data lines indented. */
@@ -84,16 +109,24 @@ function plain(event) {
   return prefix + event.data.split("\n").join(`\n${" ".repeat(prefix.length)}`);
 }
 
+/**
+ * An SseError's message followed by the messages of its causes that it does not already say:
+ * fetch's own errors nest their reason ("fetch failed" <- "connect ECONNREFUSED 127.0.0.1:9").
+ */
+function withCauses(error) {
+  let text = bare(error.message);
+  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++) {
+    if (cause.message && !text.includes(cause.message)) text += ` (${cause.message})`;
+  }
+  return text;
+}
+
 /** The message for a fatal error: what failed, with the SseError's kind and status. */
 function describe(error) {
-  if (!(error instanceof SseError)) return `error: ${error instanceof Error ? error.message : String(error)}`;
+  if (!(error instanceof SseError)) return `error: ${bare(error instanceof Error ? error.message : String(error))}`;
   let text = `SseError kind=${error.kind}`;
   if (error.status !== undefined) text += ` status=${error.status}${error.statusText ? ` (${error.statusText})` : ""}`;
-  text += `: ${error.message}`;
-  // fetch's own errors nest their reason: "fetch failed" <- "connect ECONNREFUSED 127.0.0.1:9".
-  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++) {
-    if (!text.includes(cause.message)) text += ` (${cause.message})`;
-  }
+  text += `: ${withCauses(error)}`;
   const body = error.body?.trim();
   if (body) text += `\n  response body: ${body.length > 500 ? `${body.slice(0, 500)}...` : body}`;
   return text;
@@ -123,6 +156,9 @@ async function main(argv) {
   }
 
   let source;
+  // Events printed since the last connection opened: a connection that ended without any is
+  // said so in the reconnection note (the library then waits at least its minRetryDelay).
+  let connectionEvents = 0;
   try {
     source = new RustEventSource(url, {
       method: options.method,
@@ -130,16 +166,26 @@ async function main(argv) {
       body: options.body,
       lastEventId: options["last-event-id"],
       reconnect: options["no-reconnect"] ? false : undefined,
-      onOpen: (response) => note(`connected to ${url} (${response.status} ${response.headers.get("content-type")})`),
+      idleTimeout: options.idleTimeout,
+      maxRetries: options.maxRetries,
+      onOpen: (response) => {
+        connectionEvents = 0;
+        note(`connected to ${url} (${response.status} ${response.headers.get("content-type")})`);
+      },
       onRetry: (error, attempt, delay) => {
-        const why = error ? `${error.kind} error: ${error.message}` : "the stream ended";
+        let why = "the stream ended";
+        if (error) why = `${error.kind} error: ${withCauses(error)}`;
+        else if (connectionEvents === 0) why = "the stream ended without an event";
         const resume = source?.lastEventId ? `, Last-Event-ID ${source.lastEventId}` : "";
         note(`${why}; reconnecting in ${delay} ms (attempt ${attempt}${resume})`);
       },
     });
   } catch (error) {
     await demo?.close();
-    if (error instanceof SyntaxError || error instanceof TypeError) throw new UsageError(error.message);
+    // The options come from the arguments: a refused one is a usage error.
+    if (error instanceof SyntaxError || error instanceof TypeError || error instanceof RangeError) {
+      throw new UsageError(bare(error.message));
+    }
     throw error;
   }
 
@@ -148,6 +194,14 @@ async function main(argv) {
     interrupted = true;
     source.close(); // the loop below then ends
   };
+  let timedOut = false;
+  const deadline =
+    options.maxTime === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          source.close(); // the loop below then ends, without error
+        }, options.maxTime);
   process.once("SIGINT", interrupt);
   process.once("SIGTERM", interrupt);
   // `rust-eventsource URL | head`: a closed pipe ends the stream quietly.
@@ -159,15 +213,18 @@ async function main(argv) {
   try {
     for await (const event of source) {
       process.stdout.write(`${options.json ? JSON.stringify(event) : plain(event)}\n`);
+      connectionEvents += 1;
       if (++seen >= options.limit) break; // leaving the loop closes the source
     }
   } finally {
+    clearTimeout(deadline);
     process.off("SIGINT", interrupt);
     process.off("SIGTERM", interrupt);
     await demo?.close();
   }
   if (interrupted) return 130;
-  note(seen >= options.limit ? `stopped after ${seen} events` : `the stream ended after ${seen} events`);
+  if (timedOut) note(`stopped after ${options.maxTime} ms (--max-time), ${seen} events`);
+  else note(seen >= options.limit ? `stopped after ${seen} events` : `the stream ended after ${seen} events`);
   return 0;
 }
 
@@ -177,10 +234,10 @@ main(process.argv.slice(2)).then(
   },
   (error) => {
     if (error instanceof UsageError) {
-      console.error(`rust-eventsource: ${error.message}\n(rust-eventsource --help for usage)`);
+      console.error(`${PREFIX}${bare(error.message)}\n(rust-eventsource --help for usage)`);
       process.exitCode = 2;
     } else {
-      console.error(`rust-eventsource: ${describe(error)}`);
+      console.error(`${PREFIX}${describe(error)}`);
       process.exitCode = 1;
     }
   },
