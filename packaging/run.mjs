@@ -25,6 +25,8 @@ const NODE = process.execPath;
 const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");
 const SHOTS = join(REPO, "build", "packaging");
 const EXPECTED_FILES = [
+  "LICENSE-APACHE",
+  "LICENSE-MIT",
   "README.md",
   "cli.js",
   "demo-server.d.ts",

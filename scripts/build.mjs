@@ -53,8 +53,8 @@ writeFileSync(
   join(staging, "wasm", "rust_eventsource.js"),
   glue.replace(fallback, 'throw new Error("rust-eventsource: the wasm bytes must be passed to init");'),
 );
-// The npm page and `npm pack` show the repository's README.
-cpSync(join(root, "README.md"), join(staging, "README.md"));
+// The npm page and `npm pack` show the repository's README; the licences ship with the package.
+for (const file of ["README.md", "LICENSE-MIT", "LICENSE-APACHE"]) cpSync(join(root, file), join(staging, file));
 // The wasm is inlined so that no bundler, dev server or runtime has to locate a .wasm file next
 // to the JS: the same module loads in Vite, webpack, workers and Node. It is gzipped before the
 // base64 (gzip cannot shrink base64 much; base64 of gzip is ~25% smaller on the wire) and
