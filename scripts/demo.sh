@@ -20,9 +20,11 @@ if stale pkg/index.js src pkg-template Cargo.toml Cargo.lock scripts/build.mjs; 
 else
   echo "[demo] pkg/ is up to date"
 fi
+# examples/node depends on the built package (file:../../pkg); nothing of it is committed, so the
+# first run installs it: a link to pkg/, no download, no lock file.
 if [ ! -e examples/node/node_modules/rust-eventsource/package.json ]; then
-  echo "[demo] linking the built package into examples/node"
-  npm install --prefix examples/node --no-audit --no-fund --silent
+  echo "[demo] installing examples/node's dependency: the built package (file:../../pkg, linked)"
+  npm install --prefix examples/node --no-package-lock --no-audit --no-fund --silent
 fi
 if stale examples/web-demo/node_modules/.package-lock.json examples/web-demo/package.json; then
   echo "[demo] installing the web demo's dependencies (vite, and the built package, linked)"
