@@ -1,5 +1,6 @@
 //! Test support, shared by the parser's tests and the fuzz target (`fuzz/`): deterministic
-//! random chunkings of a byte string. Not part of the API.
+//! random chunkings of a byte string. Not part of the API: compiled only for `cargo test` and
+//! with the `test-support` feature, which only `fuzz/Cargo.toml` enables.
 
 /// A small deterministic generator (a 64-bit LCG), so that every failure replays from its seed.
 pub struct Lcg(pub u64);

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+#[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
 pub mod chunking;
 pub mod error;
