@@ -1,0 +1,281 @@
+// RustEventSource: the async-iterable face of the Rust client (src/bindings.rs). One close path:
+// close(), leaving a for-await loop, the signal, Symbol.asyncDispose and garbage collection all
+// end in Core.finish().
+/// <reference lib="esnext.disposable" preserve="true" />
+import { type Batch, BatchReader } from "./batch-reader.js";
+import { type SseError, toSseError } from "./errors.js";
+import { loadFailure } from "./load.js";
+import type { ReadyState, RustEventSourceInit, SseEvent, SseHeadersInit } from "./types.js";
+import { SseClient } from "./wasm/rust_eventsource.js";
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+// Engines without explicit resource management lack the symbol: `await using` needs it anyway.
+const asyncDispose: typeof Symbol.asyncDispose =
+  Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
+
+function resolveUrl(url: string | URL): string {
+  const base = globalThis.location?.href;
+  try {
+    return base === undefined ? new URL(url).href : new URL(url, base).href;
+  } catch {
+    throw new SyntaxError(`rust-eventsource: invalid URL ${JSON.stringify(String(url))}`);
+  }
+}
+
+/**
+ * The options object the Rust client is created with: every option normalised, defaulted and
+ * checked. (CONTRACT.md: this becomes the caller's `init` as is, Rust owning defaults and
+ * validation, with only `onRetry` wrapped so that its error argument is an SseError.)
+ * @throws {TypeError} for a body with GET or HEAD, or an unknown credentials mode.
+ */
+function clientOptions(init: RustEventSourceInit): object {
+  const method = (init.method ?? "GET").toUpperCase();
+  if (init.body != null && (method === "GET" || method === "HEAD")) {
+    throw new TypeError(`rust-eventsource: a ${method} request cannot have a body`);
+  }
+  const credentials = init.credentials ?? "same-origin";
+  if (credentials !== "omit" && credentials !== "same-origin" && credentials !== "include") {
+    throw new TypeError(`rust-eventsource: invalid credentials mode ${JSON.stringify(credentials)}`);
+  }
+  const given = init.headers;
+  const onRetry = init.onRetry;
+  // `new Headers()` takes readonly pairs as well; the DOM lib's HeadersInit is not readonly.
+  const headers = (value: SseHeadersInit | undefined) => new Headers(value as HeadersInit | undefined);
+  return {
+    method,
+    // A function is called before every attempt (a token refreshed between reconnections).
+    headers: typeof given === "function" ? async () => headers(await given()) : headers(given),
+    body: init.body ?? undefined,
+    credentials,
+    lastEventId: init.lastEventId ?? "",
+    reconnect: init.reconnect ?? method === "GET",
+    retryDelay: init.retryDelay ?? 3000,
+    backoff: init.backoff ?? false,
+    maxRetryDelay: init.maxRetryDelay ?? 30000,
+    maxRetries: init.maxRetries ?? Infinity,
+    retryStatuses: init.retryStatuses ?? [],
+    idleTimeout: init.idleTimeout ?? 0,
+    maxEventBytes: init.maxEventBytes ?? 8 * 1024 * 1024,
+    fetch: init.fetch,
+    onOpen: init.onOpen,
+    onRetry:
+      onRetry &&
+      ((error: unknown, attempt: number, delay: number) =>
+        onRetry((error && toSseError(error)) as SseError | null, attempt, delay)),
+  };
+}
+
+/**
+ * Everything a source holds, apart from the object the caller holds. Pending work (the batch
+ * being fetched, the signal's listener) references only this, so a source the caller dropped
+ * can be garbage-collected, and the registry below then closes its connection.
+ */
+class Core {
+  /** The Rust client, until the stream ends. */
+  client: SseClient | undefined;
+  /** No more events will come. */
+  finished = false;
+  /** An error not yet thrown to a caller. */
+  error: unknown;
+  /** The batch being fetched, shared by concurrent next() calls. */
+  inflight: Promise<void> | undefined;
+  /** The current batch. */
+  batch: BatchReader;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+
+  constructor(url: string, init: RustEventSourceInit) {
+    const options = clientOptions(init);
+    if (loadFailure) {
+      // Not a stream failure: the wasm could not load (a CSP without 'wasm-unsafe-eval', an
+      // engine without WebAssembly). The first step rejects with the platform's own error.
+      this.batch = new BatchReader(typeof init.lastEventId === "string" ? init.lastEventId : "");
+      this.error = loadFailure.error;
+      this.finish();
+      return;
+    }
+    const client = new SseClient(url, options);
+    this.client = client;
+    this.batch = new BatchReader(client.lastEventId);
+    const signal = init.signal;
+    if (signal) {
+      if (signal.aborted) {
+        this.finish();
+        return;
+      }
+      this.signal = signal;
+      this.onAbort = () => this.close();
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+    // Connect at once, as EventSource does: the first batch is fetched before anyone asks.
+    this.inflight = this.fetchBatch(client);
+  }
+
+  close(): void {
+    this.error = undefined;
+    this.finish();
+  }
+
+  /** The one close path: every way of ending a source comes here. Idempotent. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.batch.clear();
+    const client = this.client;
+    if (client) {
+      this.batch.eventId = client.lastEventId;
+      this.client = undefined;
+      client.close();
+      // Free after the pending step (if any) has settled: it still holds the Rust state.
+      if (this.inflight) this.inflight.then(() => client.free());
+      else client.free();
+    }
+    if (this.signal) {
+      this.signal.removeEventListener("abort", this.onAbort!);
+      this.signal = this.onAbort = undefined;
+    }
+  }
+
+  async fetchBatch(client: SseClient): Promise<void> {
+    try {
+      const batch = (await client.nextBatch()) as Batch | undefined;
+      if (batch === undefined) {
+        this.finish();
+      } else if (!this.finished) {
+        // Events are sliced out as they are asked for, across awaits: keep a copy of the lengths.
+        this.batch.load(batch, true);
+      }
+    } catch (error) {
+      if (!this.finished) this.error = toSseError(error);
+      this.finish();
+    } finally {
+      this.inflight = undefined;
+    }
+  }
+
+  async nextSlow(): Promise<IteratorResult<SseEvent, undefined>> {
+    for (;;) {
+      const event = this.batch.take();
+      if (event !== undefined) return { value: event, done: false };
+      if ((await this.refill()) === DONE) return DONE;
+    }
+  }
+
+  /** Waits for the next batch; throws the pending error, or returns DONE, once finished. */
+  async refill(): Promise<typeof DONE | undefined> {
+    if (this.finished) {
+      const error = this.error;
+      if (error) {
+        this.error = undefined;
+        throw error;
+      }
+      return DONE;
+    }
+    this.inflight ??= this.fetchBatch(this.client!);
+    await this.inflight;
+    return undefined;
+  }
+}
+
+// Closes the connection of a source that became unreachable without being closed.
+const unreachable = new FinalizationRegistry<Core>((core) => core.close());
+
+/**
+ * A Server-Sent Events client over `fetch`: custom headers, any method and body, and
+ * `for await (const event of source)`. Connects on construction.
+ */
+export class RustEventSource
+  implements AsyncIterable<SseEvent>, AsyncIterator<SseEvent, undefined, undefined>, AsyncDisposable
+{
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSED = 2;
+
+  #url: string;
+  #core: Core;
+
+  /**
+   * @throws {SyntaxError} when `url` is not a valid URL.
+   * @throws {TypeError} for a body with GET or HEAD, or an unknown credentials mode.
+   */
+  constructor(url: string | URL, init: RustEventSourceInit = {}) {
+    this.#url = resolveUrl(url);
+    const core = new Core(this.#url, init);
+    this.#core = core;
+    if (!core.finished) unreachable.register(this, core, core);
+  }
+
+  /** 0 CONNECTING (also while waiting to reconnect), 1 OPEN, 2 CLOSED. */
+  get readyState(): ReadyState {
+    const core = this.#core;
+    if (core.finished) return RustEventSource.CLOSED;
+    return core.client ? (core.client.readyState as ReadyState) : RustEventSource.CONNECTING;
+  }
+
+  /** The absolute URL requested. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The last event ID: of the last event yielded, or of the stream once every parsed event was yielded. */
+  get lastEventId(): string {
+    const core = this.#core;
+    if (core.batch.pending || !core.client) return core.batch.eventId;
+    return core.client.lastEventId;
+  }
+
+  /** Aborts the request; pending and later steps finish with `done: true`. Idempotent. */
+  close(): void {
+    unreachable.unregister(this.#core);
+    this.#core.close();
+  }
+
+  /** The async iterator protocol: the source is its own iterator. */
+  next(): Promise<IteratorResult<SseEvent, undefined>> {
+    const core = this.#core;
+    const event = core.batch.take();
+    if (event !== undefined) return Promise.resolve({ value: event, done: false });
+    return core.nextSlow();
+  }
+
+  /** Called when a for-await loop is left early: closes the source. */
+  async return(): Promise<IteratorResult<SseEvent, undefined>> {
+    this.close();
+    return DONE;
+  }
+
+  /**
+   * The same stream, one step per chunk: each step yields every event parsed out of what
+   * arrived, as an array. Shares the source's state with the per-event iterator; leaving the
+   * loop closes the source.
+   */
+  batches(): AsyncIterable<SseEvent[]> & AsyncIterator<SseEvent[], undefined, undefined> {
+    const source = this;
+    const core = this.#core;
+    return {
+      async next() {
+        for (;;) {
+          const events = core.batch.takeAll();
+          if (events.length > 0) return { value: events, done: false };
+          if ((await core.refill()) === DONE) return DONE;
+        }
+      },
+      async return() {
+        source.close();
+        return DONE;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** `await using source = new RustEventSource(...)`: closes the source. */
+  async [asyncDispose](): Promise<void> {
+    this.close();
+  }
+}
