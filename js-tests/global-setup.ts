@@ -1,7 +1,7 @@
 // Starts the SSE test server (js-tests/server.mjs) once per Vitest project and hands its origins to
 // the tests through `inject("origin")`, `inject("crossOrigin")` and `inject("deadOrigin")`.
-import net from "node:net";
 import type { TestProject } from "vitest/node";
+import { freePort } from "./ports.mjs";
 import { startServer } from "./server.mjs";
 
 declare module "vitest" {
@@ -15,24 +15,11 @@ declare module "vitest" {
   }
 }
 
-/** A loopback port that was free a moment ago and on which nothing listens now. */
-async function closedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => resolve());
-  });
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  return address.port;
-}
-
 export default async function setup(project: TestProject) {
   const server = await startServer();
   project.provide("origin", server.origin);
   project.provide("crossOrigin", server.crossOrigin);
-  project.provide("deadOrigin", `http://127.0.0.1:${await closedPort()}`);
+  project.provide("deadOrigin", `http://127.0.0.1:${await freePort()}`);
   return async () => {
     await server.close();
   };

@@ -1,7 +1,7 @@
 // What the shared cases need around the package: the server's origins, its per-key connection
 // records, and small ways to drive a source. Runs unchanged in Node and in the browser.
 import { afterEach, expect, inject, vi } from "vitest";
-import { RustEventSource } from "../pkg/index.js";
+import { RustEventSource, SseError } from "../pkg/index.js";
 
 export const origin = inject("origin");
 export const crossOrigin = inject("crossOrigin");
@@ -97,9 +97,11 @@ export async function collect(source: RustEventSource, limit = Number.POSITIVE_I
   return events;
 }
 
-/** The reason `promise` rejects with; fails the test if it fulfils instead. */
-// biome-ignore lint/suspicious/noExplicitAny: the tests read fields of whatever was thrown
-export async function rejection(promise: Promise<unknown>): Promise<any> {
+/**
+ * The reason `promise` rejects with; fails the test if it fulfils instead. For errors that are not
+ * the package's own (a caller's callback threw); an `SseError` is {@link expectSseError}'s.
+ */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     (value) => {
       throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
@@ -108,7 +110,26 @@ export async function rejection(promise: Promise<unknown>): Promise<any> {
   );
 }
 
+/**
+ * Asserts that `promise` rejects with an `SseError` (an `Error` named "SseError") of `kind`, and
+ * returns it, typed, for the checks of the fields that kind carries.
+ */
+export async function expectSseError(promise: Promise<unknown>, kind: SseError["kind"]): Promise<SseError> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(SseError);
+  expect(error).toBeInstanceOf(Error);
+  const sseError = error as SseError;
+  expect(sseError.name).toBe("SseError");
+  expect(sseError.kind, sseError.message).toBe(kind);
+  return sseError;
+}
+
+/** Resolves after `ms`: a pause in which something must (not) happen. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** Resolves to `"timeout"` after `ms`, for racing a step that must not take that long. */
 export function timeout(ms: number): Promise<"timeout"> {
-  return new Promise((resolve) => setTimeout(() => resolve("timeout"), ms));
+  return sleep(ms).then(() => "timeout" as const);
 }

@@ -3,16 +3,17 @@
 // bounded, and the package works in a worker and with several sources at once. Shared by the Node
 // and browser projects (the worker case is browser-only), against js-tests/server.mjs.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RustEventSource, SseError } from "../pkg/index.js";
+import { RustEventSource } from "../pkg/index.js";
 import {
   collect,
   connect,
   crossOrigin,
   expectServerClosed,
+  expectSseError,
   inBrowser,
   origin,
-  rejection,
   serverStats,
+  sleep,
   timeout,
   uniqueKey,
   waitForServerOpen,
@@ -79,7 +80,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   // Unhandled rejections are reported after the microtasks of a task have run.
-  await timeout(20);
+  await sleep(20);
   unhandled.stop();
   expect(unhandled.reasons).toEqual([]);
 });
@@ -96,7 +97,7 @@ async function expectClosedForGood(
 ) {
   await expectServerClosed(key, 1_000);
   if (pending) await expect(pending).resolves.toEqual(DONE);
-  await timeout(500);
+  await sleep(500);
   const stats = await serverStats(key);
   expect(stats?.requests).toBe(1);
   expect(stats?.attempts).toHaveLength(1);
@@ -123,6 +124,10 @@ describe("one close path", () => {
     const pending = source.next();
     source.close();
     await expectClosedForGood(key, source, pending);
+    // Idempotent: closing again changes nothing.
+    source.close();
+    expect(source.readyState).toBe(CLOSED);
+    await expect(source.next()).resolves.toEqual(DONE);
   });
 
   it("close() right after construction: no request reaches the server", async () => {
@@ -130,7 +135,7 @@ describe("one close path", () => {
     const source = connect(streamUrl(key));
     source.close();
     await expect(source.next()).resolves.toEqual(DONE);
-    await timeout(500);
+    await sleep(500);
     expect(await serverStats(key)).toBeNull();
   });
 
@@ -143,6 +148,20 @@ describe("one close path", () => {
     source.close();
     await expect(source.next()).resolves.toEqual(DONE);
     await expectServerClosed(key);
+  });
+
+  it("close() while waiting to reconnect: the step ends done, the timer is cleared, no request follows", async () => {
+    const key = uniqueKey("close-wait");
+    // One event, then the body ends: the client waits 300 ms before reconnecting.
+    const source = connect(`${origin}/reconnect?key=${key}&n=1&total=5`, { retryDelay: 300 });
+    await expect(source.next()).resolves.toMatchObject({ done: false, value: { data: "1" } });
+    const pending = source.next();
+    await vi.waitFor(() => expect(source.readyState).toBe(RustEventSource.CONNECTING), { timeout: 1000, interval: 5 });
+    source.close();
+    expect(await Promise.race([pending, timeout(1000)])).toEqual(DONE);
+    expect(source.readyState).toBe(CLOSED);
+    await sleep(500);
+    expect((await serverStats(key))?.attempts).toHaveLength(1);
   });
 
   it("break out of for await: the connection closes, no reconnection", async () => {
@@ -172,7 +191,7 @@ describe("one close path", () => {
     const source = connect(streamUrl(key), { signal: AbortSignal.abort() });
     expect(source.readyState).toBe(CLOSED);
     await expect(source.next()).resolves.toEqual(DONE);
-    await timeout(500);
+    await sleep(500);
     expect(await serverStats(key)).toBeNull();
     await expect(source.next()).resolves.toEqual(DONE);
   });
@@ -210,13 +229,13 @@ describe("one close path", () => {
       let stats: KeyStats | null = null;
       while (Date.now() - started < 1_000) {
         await forceGc();
-        await timeout(50);
+        await sleep(50);
         stats = await serverStats(key);
         if (stats?.open === 0) break;
       }
       expect(stats?.open).toBe(0);
       expect(stats?.closedBeforeEnd).toBe(1);
-      await timeout(500);
+      await sleep(500);
       const later = await serverStats(key);
       expect(later?.requests).toBe(1);
       expect(later?.attempts).toHaveLength(1);
@@ -257,7 +276,7 @@ describe("no leaks", () => {
         // frees Rust state in them) release goes in the next.
         for (let round = 0; round < 3; round++) {
           await forceGc();
-          await timeout(30);
+          await sleep(30);
         }
         return { heap: await jsHeapBytes(), wasm: wasmMemoryBytes() };
       }
@@ -288,9 +307,9 @@ describe("backpressure", () => {
     });
     // The consumer pauses 1 s. Socket buffers and the body stream's queue fill up, then the
     // server's write() says "full" and no 'drain' comes: the count stops.
-    await timeout(600);
+    await sleep(600);
     const during = (await floodStats(key)).written ?? 0;
-    await timeout(400);
+    await sleep(400);
     const paused = (await floodStats(key)).written ?? 0;
     const counts = `written while paused: ${during} -> ${paused} B`;
     expect(paused, counts).toBeLessThan(16 * MiB);
@@ -315,10 +334,8 @@ describe("bounded memory under hostile input", () => {
   async function expectTooLarge(key: string, url: string, maxEventBytes: number | undefined, total: number) {
     const started = Date.now();
     const source = connect(url, { reconnect: false, ...(maxEventBytes === undefined ? {} : { maxEventBytes }) });
-    const error = await rejection(source.next());
+    await expectSseError(source.next(), "event-too-large");
     const elapsed = Date.now() - started;
-    expect(error).toBeInstanceOf(SseError);
-    expect(error.kind).toBe("event-too-large");
     expect(source.readyState).toBe(CLOSED);
     await expectServerClosed(key);
     const written = (await floodStats(key)).written ?? 0;
@@ -396,7 +413,7 @@ describe("bounded memory under hostile input", () => {
     ).then((wrapped) => wrapped.map(({ step }) => step));
     let settled = false;
     void Promise.race(pending).then(() => (settled = true));
-    await timeout(500);
+    await sleep(500);
     for (const key of keys) expect((await serverStats(key))?.requests, key).toBe(1);
     expect(settled).toBe(false);
     for (const source of sources) source.close();
@@ -422,7 +439,7 @@ describe("bounded memory under hostile input", () => {
         // A step pending: the client is reading (idle timer) or, after the body's end, waiting to
         // reconnect (onRetry's delay).
         const pending = source.next();
-        await timeout(600);
+        await sleep(600);
         const requests = (await serverStats(key))?.requests;
         source.close();
         await Promise.race([pending, timeout(1_000)]);
@@ -530,7 +547,7 @@ describe("everywhere a fetch exists", () => {
     const key = uniqueKey("worker");
     const worker = new Worker(new URL("./sse-worker.ts", import.meta.url), { type: "module" });
     try {
-      const messages: { kind: string; message?: string }[] = [];
+      const messages: { kind: string; message?: string; event?: SseEvent }[] = [];
       const finished = new Promise<void>((resolve, reject) => {
         worker.onmessage = (event: MessageEvent) => {
           messages.push(event.data);

@@ -13,9 +13,10 @@
 // runs it. Installs are cached across runs: the first run downloads Vite and webpack (~1 min).
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "../js-tests/ports.mjs";
 import { startServer } from "../js-tests/server.mjs";
 import { appResult, launch, serveStatic } from "./lib/browser.mjs";
 import { run, runOk, start } from "./lib/processes.mjs";
@@ -63,15 +64,6 @@ let apps;
 let browser;
 
 const log = (text) => console.log(`[packaging] ${text}`);
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, "127.0.0.1", () => resolve(undefined)));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(() => resolve(undefined)));
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  return address.port;
-}
 
 before(
   async () => {
@@ -451,7 +443,7 @@ describe("CLI (the installed bin)", () => {
     assert.match(timed.stderr, /stopped after 500 ms \(--max-time\), 0 events/);
     let open = -1;
     for (let tries = 0; tries < 40 && open !== 0; tries++) {
-      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (tries > 0) await sleep(50);
       open = (await (await fetch(`${server.origin}/stats?key=cli-max-time`)).json()).open;
     }
     assert.equal(open, 0, "the connection was closed");
@@ -475,7 +467,7 @@ describe("CLI (the installed bin)", () => {
     // The server sees the socket close a moment after the process exits.
     let open = -1;
     for (let tries = 0; tries < 40 && open !== 0; tries++) {
-      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (tries > 0) await sleep(50);
       open = (await (await fetch(`${server.origin}/stats?key=cli-hang`)).json()).open;
     }
     assert.equal(open, 0, "the connection was closed");
