@@ -254,17 +254,6 @@ describe("errors", () => {
     expect(source.readyState).toBe(CLOSED);
   });
 
-  it("rejects with kind event-too-large for a line over maxEventBytes and closes the connection", async () => {
-    const key = uniqueKey("huge-line");
-    const source = connect(`${origin}/huge-line?bytes=1000000&key=${key}`, {
-      reconnect: false,
-      maxEventBytes: 4096,
-    });
-    await expectSseError(iterate(source).next(), "event-too-large");
-    expect(source.readyState).toBe(CLOSED);
-    await expectServerClosed(key);
-  });
-
   it("rejects with kind event-too-large for an event of short lines over maxEventBytes", async () => {
     // Control: 10 lines of 100 bytes fit (the server then holds the response open).
     const fits = iterate(connect(`${origin}/big-event?lines=10&size=100`, { maxEventBytes: 4096 }));
