@@ -19,8 +19,25 @@ fn shape(name: &str) -> Vec<u8> {
     event.as_bytes().iter().copied().cycle().take(8 << 20).collect()
 }
 
+/// One round: a fresh parser and batch over `input` in 16 KiB chunks; the number of events.
+/// Not inlined, so that `valgrind --tool=callgrind --toggle-collect='parse::parse_all'` counts it alone.
+#[inline(never)]
+fn parse_all(input: &[u8]) -> usize {
+    let mut parser = Parser::new(8 << 20);
+    let mut batch = Batch::default();
+    let mut events = 0;
+    for chunk in input.chunks(16 * 1024) {
+        batch.clear();
+        parser.feed(chunk, &mut batch).unwrap();
+        events += batch.lens.len() / 3;
+    }
+    events
+}
+
 fn main() {
     let only = std::env::var("SHAPE").ok();
+    // ROUNDS=1 under `valgrind --tool=callgrind`, whose instruction counts are repeatable.
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(7);
     for name in ["tiny", "typical", "multiline", "large"] {
         if only.as_deref().is_some_and(|o| o != name) {
             continue;
@@ -28,16 +45,9 @@ fn main() {
         let input = shape(name);
         let mut best = f64::MAX;
         let mut events = 0;
-        for _ in 0..7 {
-            let mut parser = Parser::new(8 << 20);
-            let mut batch = Batch::default();
-            events = 0;
+        for _ in 0..rounds {
             let start = Instant::now();
-            for chunk in input.chunks(16 * 1024) {
-                batch.clear();
-                parser.feed(chunk, &mut batch).unwrap();
-                events += batch.lens.len() / 3;
-            }
+            events = parse_all(&input);
             best = best.min(start.elapsed().as_secs_f64());
         }
         let mb = input.len() as f64 / 1e6;

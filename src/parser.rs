@@ -16,6 +16,8 @@
 
 use std::borrow::Cow;
 
+use scan::scan_line;
+
 use crate::error::decimal;
 use std::fmt;
 
@@ -111,6 +113,8 @@ pub struct Parser {
     line: Vec<u8>,
     /// The data buffer of the spec: each `data` value followed by LF.
     data: Vec<u8>,
+    /// Whether `data` is all ASCII, kept as it is filled so that dispatch need not scan it again.
+    data_ascii: bool,
     /// The event type buffer of the spec.
     event_type: Vec<u8>,
     /// The last event ID buffer of the spec: set by `id` fields, committed on dispatch.
@@ -142,6 +146,7 @@ impl Parser {
             max_event_bytes,
             line: Vec::new(),
             data: Vec::new(),
+            data_ascii: true,
             event_type: Vec::new(),
             id_buffer: Vec::new(),
             last_event_id: String::new(),
@@ -179,6 +184,7 @@ impl Parser {
     pub fn end_of_stream(&mut self) {
         self.line.clear();
         self.data.clear();
+        self.data_ascii = true;
         self.event_type.clear();
         self.id_buffer.clear();
         self.id_buffer.extend_from_slice(self.last_event_id.as_bytes());
@@ -218,51 +224,200 @@ impl Parser {
                 rest = &rest[1..];
             }
         }
-        while let Some(end) = find_line_end(rest) {
+        // Whether a block may start here with nothing held from earlier lines: then the block is
+        // first tried whole, in one pass over the chunk (see `whole_block`).
+        let mut block_start = self.holds_nothing();
+        loop {
+            if block_start {
+                match self.whole_block(rest, sink) {
+                    Block::Dispatched(after) => {
+                        rest = after;
+                        continue;
+                    }
+                    Block::FirstLineOpen { ascii } => {
+                        if !rest.is_empty() {
+                            self.hold_partial(rest, ascii)?;
+                        }
+                        return Ok(());
+                    }
+                    Block::LineByLine => block_start = false,
+                }
+            }
+            let scan = scan_line(rest);
+            let Some(end) = scan.end else {
+                if !rest.is_empty() {
+                    self.hold_partial(rest, scan.ascii)?;
+                }
+                return Ok(());
+            };
             let (head, tail) = rest.split_at(end);
             match std::mem::replace(&mut self.partial, Partial::Line) {
                 Partial::Comment => {}
                 Partial::Data { prefix } => {
                     self.data.extend_from_slice(head);
+                    self.data_ascii &= scan.ascii;
                     self.check_size(prefix + self.data.len())?;
                     self.data.push(b'\n');
                 }
-                Partial::Line if self.line.is_empty() => self.process_line(head, sink)?,
+                Partial::Line if self.line.is_empty() => {
+                    self.process_line(head, scan.ascii, sink)?;
+                    // A blank line dispatched (or dropped) the block: the next one starts clean.
+                    block_start = head.is_empty();
+                }
                 Partial::Line => {
                     self.line.extend_from_slice(head);
                     let line = std::mem::take(&mut self.line);
-                    let result = self.process_line(&line, sink);
+                    let result = self.process_line(&line, line.is_ascii(), sink);
                     self.line = line;
                     self.line.clear();
                     result?;
                 }
             }
-            // `tail` starts with the CR or LF that ended the line.
-            rest = if tail[0] == b'\r' {
-                match tail.get(1) {
-                    Some(b'\n') => &tail[2..],
-                    Some(_) => &tail[1..],
-                    None => {
-                        self.after_cr = true;
-                        &tail[1..]
-                    }
+            rest = match tail {
+                [b'\r', b'\n', after @ ..] => after,
+                [b'\r'] => {
+                    self.after_cr = true;
+                    &[]
                 }
-            } else {
-                &tail[1..]
+                [_, after @ ..] => after,
+                [] => unreachable!("a line end was found"),
             };
         }
-        if !rest.is_empty() {
-            self.hold_partial(rest)?;
+    }
+
+    /// Whether nothing of a block is held: no partial line, data, event type or pending ID.
+    fn holds_nothing(&self) -> bool {
+        self.partial == Partial::Line
+            && self.line.is_empty()
+            && self.data.is_empty()
+            && self.event_type.is_empty()
+            && !self.id_pending
+    }
+
+    /// One pass over a block that starts at `input` and ends in the same chunk, which is nearly
+    /// every event: its `event` and `id` values and a single `data` value are ranges of the
+    /// chunk, and only the data of a block with several `data` lines goes through the data
+    /// buffer. Nothing is reported and no state changes (but the data buffer, emptied again)
+    /// unless the blank line that ends the block is reached, so a block this pass does not take
+    /// is then read line by line from its start, with the same outcome. It does not take a block
+    /// that does not end in this chunk, one with a `retry` field (reported as its line is read),
+    /// or one that passes the limit (the line-by-line path reports the error).
+    ///
+    /// Must only be called when nothing of a block is held ([`Parser::holds_nothing`]).
+    #[inline(always)]
+    fn whole_block<'c>(&mut self, input: &'c [u8], sink: &mut impl Sink) -> Block<'c> {
+        let mut rest = input;
+        let mut data = Data::None;
+        let mut event_type: (&[u8], bool) = (&[], true);
+        let mut id: Option<&[u8]> = None;
+        loop {
+            let line_start = rest;
+            match rest {
+                // The blank line: dispatch.
+                [b'\r' | b'\n', ..] => {
+                    let after = match rest {
+                        [b'\r', b'\n', after @ ..] => after,
+                        [b'\r'] => {
+                            self.after_cr = true;
+                            &[]
+                        }
+                        [_, after @ ..] => after,
+                        [] => unreachable!("the blank line ends with CR or LF"),
+                    };
+                    if let Some(id) = id {
+                        self.set_id(id);
+                    }
+                    match data {
+                        Data::None => {}
+                        Data::Range(value, ascii) => {
+                            emit(sink, value, ascii, event_type, &self.last_event_id, &mut self.id_changed);
+                        }
+                        Data::Buffer => {
+                            let data = &self.data[..self.data.len() - 1];
+                            emit(sink, data, self.data_ascii, event_type, &self.last_event_id, &mut self.id_changed);
+                            self.data.clear();
+                            self.data_ascii = true;
+                        }
+                    }
+                    return Block::Dispatched(after);
+                }
+                [] if std::ptr::eq(line_start, input) => return Block::FirstLineOpen { ascii: true },
+                [] => return self.line_by_line(data),
+                _ => {}
+            }
+            let scan = scan_line(rest);
+            let Some(end) = scan.end else {
+                if std::ptr::eq(line_start, input) {
+                    return Block::FirstLineOpen { ascii: scan.ascii };
+                }
+                return self.line_by_line(data);
+            };
+            let line = &rest[..end];
+            rest = match &rest[end..] {
+                [b'\r', b'\n', after @ ..] => after,
+                [_, after @ ..] => after,
+                [] => unreachable!("a line end was found"),
+            };
+            // A comment.
+            if line[0] == b':' {
+                continue;
+            }
+            let held = match data {
+                Data::None => 0,
+                Data::Range(value, _) => value.len() + 1,
+                Data::Buffer => self.data.len(),
+            };
+            if line.len() + held > self.max_event_bytes {
+                return self.line_by_line(data);
+            }
+            let (field, value) = field(line);
+            match field {
+                Field::Data => match data {
+                    Data::None => data = Data::Range(value, scan.ascii),
+                    Data::Range(first, first_ascii) => {
+                        self.data.reserve(first.len() + value.len() + 2);
+                        self.append_data(first, first_ascii);
+                        self.append_data(value, scan.ascii);
+                        data = Data::Buffer;
+                    }
+                    Data::Buffer => self.append_data(value, scan.ascii),
+                },
+                Field::Event => event_type = (value, scan.ascii),
+                Field::Id if !value.contains(&0) => id = Some(value),
+                Field::Retry => return self.line_by_line(data),
+                Field::Id | Field::Other => {}
+            }
         }
-        Ok(())
+    }
+
+    /// Gives a block up to the line-by-line path, emptying the data buffer it may have filled.
+    #[cold]
+    fn line_by_line<'c>(&mut self, data: Data<'_>) -> Block<'c> {
+        if let Data::Buffer = data {
+            self.data.clear();
+            self.data_ascii = true;
+        }
+        Block::LineByLine
+    }
+
+    /// Sets the last event ID string to the value of an `id` field, as dispatch does.
+    #[inline(always)]
+    fn set_id(&mut self, id: &[u8]) {
+        if id != self.last_event_id.as_bytes() {
+            self.last_event_id.clear();
+            self.last_event_id.push_str(&decode(id));
+            self.id_changed = true;
+        }
     }
 
     /// Keeps the start of a line that the chunk ended in the middle of.
-    fn hold_partial(&mut self, rest: &[u8]) -> Result<(), ParseError> {
+    /// `ascii` says whether `rest` is all ASCII.
+    fn hold_partial(&mut self, rest: &[u8], ascii: bool) -> Result<(), ParseError> {
         match self.partial {
             Partial::Comment => Ok(()),
             Partial::Data { prefix } => {
                 self.data.extend_from_slice(rest);
+                self.data_ascii &= ascii;
                 self.check_size(prefix + self.data.len())
             }
             Partial::Line => {
@@ -276,8 +431,10 @@ impl Parser {
                 if let [b'd', b'a', b't', b'a', b':', after @ ..] = &self.line[..] {
                     if let Some(&first) = after.first() {
                         let prefix = if first == b' ' { 6 } else { 5 };
-                        self.data.reserve(self.line.len() - prefix + 1);
-                        self.data.extend_from_slice(&self.line[prefix..]);
+                        let value = &self.line[prefix..];
+                        self.data.reserve(value.len() + 1);
+                        self.data.extend_from_slice(value);
+                        self.data_ascii &= value.is_ascii();
                         self.line.clear();
                         self.partial = Partial::Data { prefix };
                         return self.check_size(prefix + self.data.len());
@@ -322,8 +479,8 @@ impl Parser {
         }
     }
 
-    /// Processes one complete line, without its end-of-line.
-    fn process_line(&mut self, line: &[u8], sink: &mut impl Sink) -> Result<(), ParseError> {
+    /// Processes one complete line, without its end-of-line; `ascii` says whether it is all ASCII.
+    fn process_line(&mut self, line: &[u8], ascii: bool, sink: &mut impl Sink) -> Result<(), ParseError> {
         // "If the line is empty (a blank line): Dispatch the event."
         if line.is_empty() {
             self.dispatch(sink);
@@ -335,36 +492,21 @@ impl Parser {
         if line.len() + self.data.len() > self.max_event_bytes && line[0] != b':' {
             return self.check_size(line.len() + self.data.len());
         }
-        // The most common line first, without looking for the colon.
-        if let [b'd', b'a', b't', b'a', b':', value @ ..] = line {
-            self.append_data(value.strip_prefix(b" ").unwrap_or(value));
-            return Ok(());
-        }
         // "If the line starts with a U+003A COLON character (:): Ignore the line."
-        // Otherwise the field name is what precedes the first colon, the value what follows it
-        // without one leading U+0020 SPACE; a line without a colon is a field with an empty value.
-        let colon = line.iter().position(|&b| b == b':');
-        if colon == Some(0) {
+        if line[0] == b':' {
             return Ok(());
         }
-        let (name, value) = match colon {
-            Some(colon) => {
-                let value = &line[colon + 1..];
-                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
-            }
-            None => (line, &[][..]),
-        };
-        match name {
-            // Byte patterns, not string literals: they compile to compares, not `memcmp` calls.
-            [b'd', b'a', b't', b'a'] => self.append_data(value),
-            [b'e', b'v', b'e', b'n', b't'] => {
+        let (field, value) = field(line);
+        match field {
+            Field::Data => self.append_data(value, ascii),
+            Field::Event => {
                 // "Set the event type buffer to field value."
                 self.event_type.clear();
                 self.event_type.extend_from_slice(value);
             }
             // "If the field value does not contain U+0000 NULL, then set the last event ID
             // buffer to the field value. Otherwise, ignore the field."
-            [b'i', b'd'] if !value.contains(&0) => {
+            Field::Id if !value.contains(&0) => {
                 self.id_buffer.clear();
                 self.id_buffer.extend_from_slice(value);
                 self.id_pending = true;
@@ -372,37 +514,31 @@ impl Parser {
             // "If the field value consists of only ASCII digits, then interpret the field value
             // as an integer in base ten, and set the event stream's reconnection time to that
             // integer. Otherwise, ignore the field." An empty value is ignored, as browsers do.
-            [b'r', b'e', b't', b'r', b'y'] => {
+            Field::Retry => {
                 if let Some(millis) = ascii_digits(value) {
                     sink.retry(millis);
                 }
             }
             // "Otherwise: The field is ignored."
-            _ => {}
+            Field::Id | Field::Other => {}
         }
         Ok(())
     }
 
     /// A `data` field: "Append the field value to the data buffer, then append a single U+000A
     /// LINE FEED (LF) character to the data buffer."
+    /// `ascii` is known when the value is part of an ASCII line.
     #[inline]
-    fn append_data(&mut self, value: &[u8]) {
+    fn append_data(&mut self, value: &[u8], ascii: bool) {
+        self.data_ascii &= ascii || value.is_ascii();
         self.data.reserve(value.len() + 1);
         self.data.extend_from_slice(value);
         self.data.push(b'\n');
     }
 
-    /// "When the user agent is required to dispatch the event" (§9.2.6).
+    /// "When the user agent is required to dispatch the event" (§9.2.6), with the data buffer.
     fn dispatch(&mut self, sink: &mut impl Sink) {
-        // 1. "Set the last event ID string of the event source to the value of the last event
-        //    ID buffer." The buffer persists, so an event without `id` repeats the last one.
-        if self.id_pending {
-            self.id_pending = false;
-            if self.id_buffer != self.last_event_id.as_bytes() {
-                self.last_event_id = decode(&self.id_buffer).into_owned();
-                self.id_changed = true;
-            }
-        }
+        self.commit_id();
         // 2. "If the data buffer is an empty string, set the data buffer and the event type
         //    buffer to the empty string and return."
         if self.data.is_empty() {
@@ -413,21 +549,110 @@ impl Parser {
         //    remove the last character from the data buffer." It always is: every data field
         //    appends one.
         let data = &self.data[..self.data.len() - 1];
-        let data_is_ascii = data.is_ascii();
-        let data = if data_is_ascii { ascii(data) } else { decode(data) };
-        let raw_type = decode(&self.event_type);
-        let id_changed = std::mem::take(&mut self.id_changed);
-        sink.event(Event {
-            raw_type: &raw_type,
-            data: &data,
-            data_is_ascii,
-            last_event_id: &self.last_event_id,
-            id_changed,
-        });
+        let event_type = (&self.event_type[..], self.event_type.is_ascii());
+        emit(sink, data, self.data_ascii, event_type, &self.last_event_id, &mut self.id_changed);
         // 6. "Set the data buffer and the event type buffer to the empty string."
         self.data.clear();
+        self.data_ascii = true;
         self.event_type.clear();
     }
+
+    /// Step 1 of dispatch: "Set the last event ID string of the event source to the value of the
+    /// last event ID buffer." The buffer persists, so an event without `id` repeats the last one.
+    fn commit_id(&mut self) {
+        if self.id_pending {
+            self.id_pending = false;
+            let id = std::mem::take(&mut self.id_buffer);
+            self.set_id(&id);
+            self.id_buffer = id;
+        }
+    }
+}
+
+/// Steps 4 and 5 of dispatch: the event, with `data` (`data_is_ascii` when known to be ASCII)
+/// and the event type (with whether it is known to be ASCII) decoded, to the sink.
+#[inline(always)]
+fn emit(
+    sink: &mut impl Sink,
+    data: &[u8],
+    data_is_ascii: bool,
+    (event_type, type_is_ascii): (&[u8], bool),
+    last_event_id: &str,
+    id_changed: &mut bool,
+) {
+    let data = if data_is_ascii { ascii(data) } else { decode(data) };
+    let raw_type = if type_is_ascii { ascii(event_type) } else { decode(event_type) };
+    sink.event(Event {
+        raw_type: &raw_type,
+        data: &data,
+        // A lossy decode of bytes that were not ASCII never gives ASCII back.
+        data_is_ascii,
+        last_event_id,
+        id_changed: std::mem::take(id_changed),
+    });
+}
+
+/// The fields the parser acts on; every other name is ignored.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Data,
+    Event,
+    Id,
+    Retry,
+    Other,
+}
+
+/// A field line (not a comment) as field and value: "collect the characters on the line before the
+/// first U+003A COLON character (:), and let field name be that string. Collect the characters on
+/// the line after the first U+003A COLON character (:), and let value be that string. If value
+/// starts with a U+0020 SPACE character, remove it from value." A line without a colon is a field
+/// with an empty value. The common lines are told apart by their first bytes, before any search
+/// for the colon.
+#[inline(always)]
+fn field(line: &[u8]) -> (Field, &[u8]) {
+    let (field, value) = match line {
+        [b'd', b'a', b't', b'a', b':', value @ ..] => (Field::Data, value),
+        [b'i', b'd', b':', value @ ..] => (Field::Id, value),
+        [b'e', b'v', b'e', b'n', b't', b':', value @ ..] => (Field::Event, value),
+        _ => {
+            let (name, value) = match line.iter().position(|&b| b == b':') {
+                Some(colon) => (&line[..colon], &line[colon + 1..]),
+                None => (line, &[][..]),
+            };
+            // Byte patterns, not string literals: they compile to compares, not `memcmp` calls.
+            let field = match name {
+                [b'd', b'a', b't', b'a'] => Field::Data,
+                [b'e', b'v', b'e', b'n', b't'] => Field::Event,
+                [b'i', b'd'] => Field::Id,
+                [b'r', b'e', b't', b'r', b'y'] => Field::Retry,
+                _ => Field::Other,
+            };
+            (field, value)
+        }
+    };
+    (field, value.strip_prefix(b" ").unwrap_or(value))
+}
+
+/// What [`Parser::whole_block`] did.
+enum Block<'c> {
+    /// It dispatched the block; the input after its blank line.
+    Dispatched(&'c [u8]),
+    /// The chunk ends in the block's first line (`ascii`: whether the input is ASCII), which the
+    /// line-by-line path holds as is.
+    FirstLineOpen { ascii: bool },
+    /// The block is for the line-by-line path, from its start.
+    LineByLine,
+}
+
+/// The data of a block in [`Parser::whole_block`].
+#[derive(Clone, Copy)]
+enum Data<'c> {
+    /// No `data` line yet.
+    None,
+    /// One `data` value, in the chunk, and whether it is ASCII.
+    Range(&'c [u8], bool),
+    /// Several, in the data buffer.
+    Buffer,
 }
 
 /// The value of a string of ASCII digits in base ten, saturated at `u64::MAX`; `None` when the
@@ -458,46 +683,6 @@ fn ascii(bytes: &[u8]) -> Cow<'_, str> {
     Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) })
 }
 
-/// The index of the first CR or LF in `bytes`, sixteen bytes at a time with WebAssembly SIMD:
-/// this is the loop every input byte goes through.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn find_line_end(bytes: &[u8]) -> Option<usize> {
-    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_any_true, v128_load, v128_or};
-    let (cr, lf) = (u8x16_splat(b'\r'), u8x16_splat(b'\n'));
-    let mut at = 0;
-    while at + 16 <= bytes.len() {
-        // SAFETY: `at + 16 <= bytes.len()`, so the 16 bytes read are in the slice; `v128_load`
-        // has no alignment requirement.
-        let block = unsafe { v128_load(bytes.as_ptr().add(at).cast::<v128>()) };
-        let hits = v128_or(u8x16_eq(block, cr), u8x16_eq(block, lf));
-        if v128_any_true(hits) {
-            return Some(at + u8x16_bitmask(hits).trailing_zeros() as usize);
-        }
-        at += 16;
-    }
-    bytes[at..].iter().position(|&b| b == b'\r' || b == b'\n').map(|i| at + i)
-}
-
-/// The index of the first CR or LF in `bytes`, eight bytes at a time (SWAR) where there is no
-/// SIMD: this is the loop every input byte goes through.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-fn find_line_end(bytes: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const CR: u64 = LO * b'\r' as u64;
-    const LF: u64 = LO * b'\n' as u64;
-    let has_zero = |word: u64| word.wrapping_sub(LO) & !word & HI;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("chunks_exact yields 8 bytes"));
-        if has_zero(word ^ CR) | has_zero(word ^ LF) != 0 {
-            break;
-        }
-        offset += 8;
-    }
-    bytes[offset..].iter().position(|&b| b == b'\r' || b == b'\n').map(|i| offset + i)
-}
-
+mod scan;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! Wire-byte tables, each case replayed whole, split at every byte position, one byte at a
 //! time and in pseudo-random chunkings: the outcome must never depend on the chunking.
 
+use super::scan::{scan_line, LineScan};
 use super::*;
 use crate::chunking::{random_chunks, Lcg};
 
@@ -248,19 +249,21 @@ fn a_long_line_is_linear() {
 }
 
 #[test]
-fn find_line_end_matches_a_plain_scan() {
+fn scan_line_matches_a_plain_scan() {
     let mut rng = Lcg(7);
-    for _ in 0..2000 {
-        let len = rng.below(40);
+    for _ in 0..20000 {
+        let len = rng.below(80);
         let bytes: Vec<u8> = (0..len)
             .map(|_| match rng.below(20) {
                 0 => b'\r',
                 1 => b'\n',
-                _ => rng.below(256) as u8,
+                2..=5 => rng.below(256) as u8,
+                _ => rng.below(128) as u8,
             })
             .collect();
-        let plain = bytes.iter().position(|&b| b == b'\r' || b == b'\n');
-        assert_eq!(find_line_end(&bytes), plain, "{bytes:?}");
+        let end = bytes.iter().position(|&b| b == b'\r' || b == b'\n');
+        let ascii = bytes[..end.unwrap_or(bytes.len())].is_ascii();
+        assert_eq!(scan_line(&bytes), LineScan { end, ascii }, "{bytes:?}");
     }
 }
 

@@ -1,0 +1,137 @@
+//! The scan every input byte goes through: where the line ends, and whether it is ASCII.
+
+/// What [`scan_line`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct LineScan {
+    /// The index of the first CR or LF, if any.
+    pub end: Option<usize>,
+    /// Whether the bytes before it (all of them, when there is none) are ASCII.
+    pub ascii: bool,
+}
+
+/// The first CR or LF in `bytes`, and whether the bytes before it are ASCII: the loop every
+/// input byte goes through, so the ASCII check that decoding needs rides along in the same pass.
+/// Sixteen bytes at a time with SIMD (SSE2, baseline on x86-64; WebAssembly SIMD), eight with
+/// SWAR elsewhere.
+#[inline]
+pub(super) fn scan_line(bytes: &[u8]) -> LineScan {
+    let mut at = 0;
+    #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
+    let mut high = {
+        use simd::*;
+        let mut seen = zero();
+        while at + 16 <= bytes.len() {
+            // SAFETY: `at + 16 <= bytes.len()`, so the 16 bytes read are in the slice.
+            let block = unsafe { load(bytes.as_ptr().add(at)) };
+            let hits = line_end_mask(block);
+            if hits != 0 {
+                let end = hits.trailing_zeros();
+                let high_before = high_mask(block) & ((1 << end) - 1);
+                return LineScan { end: Some(at + end as usize), ascii: high_before == 0 && high_mask(seen) == 0 };
+            }
+            seen = or(seen, block);
+            at += 16;
+        }
+        high_mask(seen) != 0
+    };
+    #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+    let mut high = {
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        const CR: u64 = LO * b'\r' as u64;
+        const LF: u64 = LO * b'\n' as u64;
+        // A zero byte sets its high bit in `has_zero`; a false positive only ever follows a true
+        // one, so the lowest set bit is exact.
+        let has_zero = |word: u64| word.wrapping_sub(LO) & !word & HI;
+        let mut seen = 0;
+        while at + 8 <= bytes.len() {
+            let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+            let hits = has_zero(word ^ CR) | has_zero(word ^ LF);
+            if hits != 0 {
+                let end = hits.trailing_zeros() / 8;
+                let below = (1u64 << (end * 8)) - 1;
+                return LineScan { end: Some(at + end as usize), ascii: (seen | (word & below)) & HI == 0 };
+            }
+            seen |= word;
+            at += 8;
+        }
+        seen & HI != 0
+    };
+    for (i, &byte) in bytes[at..].iter().enumerate() {
+        if byte == b'\r' || byte == b'\n' {
+            return LineScan { end: Some(at + i), ascii: !high };
+        }
+        high |= byte >= 0x80;
+    }
+    LineScan { end: None, ascii: !high }
+}
+
+/// The few SIMD operations [`scan_line`] needs, on x86-64 (SSE2) and WebAssembly (simd128).
+#[cfg(target_arch = "x86_64")]
+mod simd {
+    use core::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+    };
+    pub type Block = __m128i;
+    // SAFETY (every function): SSE2 is part of the x86-64 baseline, so these intrinsics exist on
+    // every x86-64 CPU.
+    #[inline(always)]
+    pub fn zero() -> Block {
+        unsafe { _mm_setzero_si128() }
+    }
+    /// # Safety
+    /// `ptr` must point to 16 readable bytes (no alignment needed).
+    #[inline(always)]
+    pub unsafe fn load(ptr: *const u8) -> Block {
+        _mm_loadu_si128(ptr.cast())
+    }
+    #[inline(always)]
+    pub fn or(a: Block, b: Block) -> Block {
+        unsafe { _mm_or_si128(a, b) }
+    }
+    /// One bit per byte (lowest bit first) that is CR or LF.
+    #[inline(always)]
+    pub fn line_end_mask(block: Block) -> u32 {
+        unsafe {
+            let cr = _mm_cmpeq_epi8(block, _mm_set1_epi8(b'\r' as i8));
+            let lf = _mm_cmpeq_epi8(block, _mm_set1_epi8(b'\n' as i8));
+            _mm_movemask_epi8(_mm_or_si128(cr, lf)) as u32
+        }
+    }
+    /// One bit per byte (lowest bit first) that is not ASCII.
+    #[inline(always)]
+    pub fn high_mask(block: Block) -> u32 {
+        unsafe { _mm_movemask_epi8(block) as u32 }
+    }
+}
+
+/// The few SIMD operations [`scan_line`] needs, on x86-64 (SSE2) and WebAssembly (simd128).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
+    pub type Block = v128;
+    #[inline(always)]
+    pub fn zero() -> Block {
+        u8x16_splat(0)
+    }
+    /// # Safety
+    /// `ptr` must point to 16 readable bytes (no alignment needed).
+    #[inline(always)]
+    pub unsafe fn load(ptr: *const u8) -> Block {
+        v128_load(ptr.cast())
+    }
+    #[inline(always)]
+    pub fn or(a: Block, b: Block) -> Block {
+        v128_or(a, b)
+    }
+    /// One bit per byte (lowest bit first) that is CR or LF.
+    #[inline(always)]
+    pub fn line_end_mask(block: Block) -> u32 {
+        u32::from(u8x16_bitmask(v128_or(u8x16_eq(block, u8x16_splat(b'\r')), u8x16_eq(block, u8x16_splat(b'\n')))))
+    }
+    /// One bit per byte (lowest bit first) that is not ASCII.
+    #[inline(always)]
+    pub fn high_mask(block: Block) -> u32 {
+        u32::from(u8x16_bitmask(block))
+    }
+}
