@@ -36,6 +36,8 @@ const EXPECTED_FILES = [
   "demo-server.js",
   "errors.d.ts",
   "errors.js",
+  "eventsource.d.ts",
+  "eventsource.js",
   "index.d.ts",
   "index.js",
   "inflate.d.ts",
