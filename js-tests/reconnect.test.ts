@@ -182,6 +182,8 @@ describe("beyond the spec", () => {
     const calls: [number, number][] = [];
     const source = connect(`${deadOrigin}/nothing`, {
       retryDelay: 20,
+      // Lowers the floor on delays after failed attempts (100 ms by default) to see the backoff alone.
+      minRetryDelay: 0,
       backoff: true,
       maxRetryDelay: 80,
       maxRetries: 5,

@@ -1,94 +1,105 @@
-//! The JS face of the client: a handle the wrapper in `pkg-template/index.js` drives.
+//! The JS faces' handles into the engine: what the TypeScript wrapper drives.
 //!
 //! Not the public API: the wrapper turns batches into event objects, failures into `SseError`s,
-//! and adds the async iterator. Errors cross as plain objects `{ kind, message, ... }` so the
-//! wrapper can build one error class in one place.
+//! and adds the async iterator and the listener face. Options cross once, as the caller's init
+//! object, read and checked by [`Options::from_js`]. Errors cross once: a wrong option as a JS
+//! `TypeError` / `RangeError` / `SyntaxError`, a stream failure as a plain object
+//! `{ kind, message, ... }` from which the wrapper builds one error class in one place.
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-use web_sys::RequestCredentials;
 
 use crate::batch::Batch;
-use crate::client::{whole_number, Client, Failure, Hooks, Request, Step};
+use crate::error::Error;
+use crate::options::{parser_options, Options};
 use crate::parser::Parser;
-use crate::policy::RetryOptions;
+use crate::source::Source;
 
-/// One event source's Rust state. Dropping it (or `free()`) closes the source.
+#[wasm_bindgen(typescript_custom_section)]
+const CALLBACK_TYPES: &str = r#"
+/** 0 CONNECTING, 1 OPEN, 2 CLOSED, as `EventSource.readyState`. */
+export type ReadyState = 0 | 1 | 2;
+/** Called when a response is accepted, before its body is read; may throw (or reject) to stop. */
+export type OnOpen = (response: Response) => void | Promise<void>;
+/**
+ * Called before each wait to reconnect, with the error of the failed attempt (null after a
+ * connection that ended), the attempt number (1 for the first reconnection after a connection
+ * that delivered events) and the planned delay in ms. Returns a new delay, `false` to stop, or
+ * nothing to keep the planned delay.
+ */
+export type OnRetry = (
+  error: (Error & SseErrorFields) | null,
+  attempt: number,
+  delay: number,
+) => number | false | undefined | void | Promise<number | false | undefined | void>;
+/** What an `SseError`'s `kind` says went wrong. */
+export type SseErrorKind = "status" | "content-type" | "network" | "event-too-large";
+/** The fields an `SseError` adds to `Error`. */
+export interface SseErrorFields {
+  /** What went wrong. */
+  kind: SseErrorKind;
+  /** The response status (kinds "status" and "content-type"). */
+  status?: number;
+  /** The response status text (kinds "status" and "content-type"). */
+  statusText?: string;
+  /** The first 64 KiB of the response body (kinds "status" and "content-type"). */
+  body?: string;
+  /** The response's Content-Type, or null when it had none (kind "content-type"). */
+  contentType?: string | null;
+}
+"#;
+
+/// A wrong option as the JS error its kind calls for, with the package prefix once.
+fn option_error(error: Error) -> JsValue {
+    let message = ["rust-eventsource: ", &error.message()].concat();
+    match error {
+        Error::InvalidUrl { .. } => js_sys::SyntaxError::new(&message).into(),
+        Error::InvalidOption { out_of_range: true, .. } => js_sys::RangeError::new(&message).into(),
+        _ => js_sys::TypeError::new(&message).into(),
+    }
+}
+
+/// One event source's engine state. Dropping it (or `free()`) closes the source.
 #[wasm_bindgen]
 pub struct SseClient {
-    client: Rc<Client>,
+    source: Rc<Source<Batch>>,
 }
 
 #[wasm_bindgen]
 impl SseClient {
-    /// Creates a source; nothing is sent until the first `nextBatch()`.
-    ///
-    /// `url` must be absolute (the wrapper resolves it). `options` is the wrapper's normalised
-    /// object: `method`, `headers` (a `Headers` or a function), `body`, `credentials`,
-    /// `lastEventId`, `reconnect`, `retryDelay`, `backoff`, `maxRetryDelay`, `maxRetries`,
-    /// `retryStatuses`, `idleTimeout`, `maxEventBytes`, `fetch`, `onOpen`, `onRetry`.
+    /// Creates a source of `url` with the caller's init object (see `RustEventSourceInit`);
+    /// nothing is sent until the first `nextBatch()`.
     ///
     /// # Errors
-    /// A `TypeError` when `credentials` is not `"omit"`, `"same-origin"` or `"include"`.
+    /// A `SyntaxError` for an invalid URL, a `TypeError` for an option of the wrong type, a
+    /// `RangeError` for a number out of range; each message names the option and the value.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: String, options: &Object) -> Result<SseClient, JsValue> {
-        let get = |key: &str| Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-        let number = |key: &str, default: f64| get(key).as_f64().unwrap_or(default);
-        let function = |key: &str| get(key).dyn_into::<Function>().ok();
-        let credentials = match get("credentials").as_string().as_deref().unwrap_or("same-origin") {
-            "omit" => RequestCredentials::Omit,
-            "same-origin" => RequestCredentials::SameOrigin,
-            "include" => RequestCredentials::Include,
-            other => return Err(js_sys::TypeError::new(&["invalid credentials mode \"", other, "\""].concat()).into()),
-        };
-        let retry_statuses = match get("retryStatuses").dyn_into::<js_sys::Array>() {
-            Ok(array) => array.iter().filter_map(|v| v.as_f64()).map(|v| v as u16).collect(),
-            Err(_) => Vec::new(),
-        };
-        let request = Request {
-            url,
-            method: get("method").as_string().unwrap_or_else(|| "GET".into()),
-            headers: get("headers"),
-            body: get("body"),
-            credentials,
-            fetch: function("fetch"),
-            retry_statuses,
-            // Infinity, like 0, means no idle timeout.
-            idle_timeout_ms: Some(number("idleTimeout", 0.0)).filter(|ms| ms.is_finite()).map_or(0, whole_number),
-            hooks: Hooks { on_open: function("onOpen"), on_retry: function("onRetry") },
-        };
-        let max_retries = number("maxRetries", f64::INFINITY);
-        let retry = RetryOptions {
-            enabled: get("reconnect").as_bool().unwrap_or(true),
-            delay_ms: whole_number(number("retryDelay", 3000.0)),
-            backoff: get("backoff").as_bool().unwrap_or(false),
-            max_delay_ms: whole_number(number("maxRetryDelay", 30_000.0)),
-            max_retries: max_retries.is_finite().then(|| whole_number(max_retries).min(u32::MAX as u64) as u32),
-        };
-        let last_event_id = get("lastEventId").as_string().unwrap_or_default();
-        let max_event_bytes = whole_number(number("maxEventBytes", 8.0 * 1024.0 * 1024.0)) as usize;
-        let client = Client::new(request, &last_event_id, retry, max_event_bytes);
-        Ok(SseClient { client: Rc::new(client) })
+    pub fn new(url: &str, init: JsValue) -> Result<SseClient, JsValue> {
+        let options = Options::from_js(url, &init).map_err(option_error)?;
+        Ok(SseClient { source: Rc::new(Source::new(options)) })
+    }
+
+    /// The absolute URL requested.
+    #[wasm_bindgen(getter)]
+    pub fn url(&self) -> String {
+        self.source.url().to_owned()
     }
 
     /// Resolves to `[text, lensPtr, lensCount]` (see `batch.rs` and [`batch_to_js`]) with at
-    /// least one event, or to `undefined`
-    /// when the stream is over; rejects with `{ kind, message, status?, statusText?, body?,
-    /// cause? }` when it failed. The source is closed after `undefined` or a rejection.
+    /// least one event, or to `undefined` when the stream is over; rejects with
+    /// `{ kind, message, status?, statusText?, body?, cause? }` when it failed. The source is
+    /// closed after `undefined` or a rejection.
     #[wasm_bindgen(js_name = nextBatch)]
     pub fn next_batch(&self) -> js_sys::Promise {
-        let client = Rc::clone(&self.client);
+        let source = Rc::clone(&self.source);
         future_to_promise(async move {
-            match Rc::clone(&client).next_batch().await {
-                Ok(Step::Done) => Ok(JsValue::UNDEFINED),
-                Ok(Step::Events) => {
-                    let batch = client.batch.borrow();
-                    Ok(batch_to_js(&batch))
-                }
-                Err(failure) => Err(failure.to_js()),
+            match source.step().await {
+                Ok(true) => Ok(batch_to_js(&source.sink.borrow())),
+                Ok(false) => Ok(JsValue::UNDEFINED),
+                Err(error) => Err(error.to_js()),
             }
         })
     }
@@ -96,24 +107,24 @@ impl SseClient {
     /// 0 CONNECTING, 1 OPEN, 2 CLOSED.
     #[wasm_bindgen(getter, js_name = readyState)]
     pub fn ready_state(&self) -> u8 {
-        self.client.ready_state() as u8
+        self.source.ready_state() as u8
     }
 
     /// The last event ID string, as far as the stream has been parsed.
     #[wasm_bindgen(getter, js_name = lastEventId)]
     pub fn last_event_id(&self) -> String {
-        self.client.last_event_id()
+        self.source.last_event_id()
     }
 
     /// Aborts the request and ends a pending `nextBatch()` with `undefined`. Idempotent.
     pub fn close(&self) {
-        self.client.close();
+        self.source.close();
     }
 }
 
 impl Drop for SseClient {
     fn drop(&mut self) {
-        self.client.close();
+        self.source.close();
     }
 }
 
@@ -127,13 +138,16 @@ pub struct SseParser {
 
 #[wasm_bindgen]
 impl SseParser {
-    /// A parser that fails a line or event over `max_event_bytes`, starting from
-    /// `last_event_id`.
+    /// A parser with the caller's `{ maxEventBytes?, lastEventId? }` (see `SseParserInit`).
+    ///
+    /// # Errors
+    /// A `TypeError` or `RangeError` for a wrong option, as for a source.
     #[wasm_bindgen(constructor)]
-    pub fn new(max_event_bytes: f64, last_event_id: &str) -> SseParser {
-        let mut parser = Parser::new(whole_number(max_event_bytes) as usize);
-        parser.set_last_event_id(last_event_id);
-        SseParser { parser, batch: Batch::default() }
+    pub fn new(init: JsValue) -> Result<SseParser, JsValue> {
+        let (max_event_bytes, last_event_id) = parser_options(&init).map_err(option_error)?;
+        let mut parser = Parser::new(max_event_bytes);
+        parser.set_last_event_id(&last_event_id);
+        Ok(SseParser { parser, batch: Batch::default() })
     }
 
     /// Parses one chunk: `undefined` when it completed no event, else
@@ -145,7 +159,7 @@ impl SseParser {
     pub fn feed(&mut self, chunk: &[u8]) -> Result<JsValue, JsValue> {
         self.batch.clear();
         if let Err(error) = self.parser.feed(chunk, &mut self.batch) {
-            return Err(Failure::event_too_large(error).to_js());
+            return Err(Error::from(error).to_js());
         }
         if self.batch.is_empty() {
             return Ok(JsValue::UNDEFINED);

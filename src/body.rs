@@ -1,22 +1,17 @@
-//! A response body read through its `ReadableStream`, one chunk per await.
+//! A response body read through wasm-streams, one chunk per await.
 //!
-//! The reader is the stream's own default reader. Reads settle into a slot through one pair of
-//! callbacks made once per body, not a fresh pair of closures per read (a `JsFuture` per read
-//! would cost two closures and two finalization registrations per chunk). A pending read lives
-//! here, not in the future that awaits it, so a `select` that drops its side loses no chunk.
-//! The body is cancelled when dropped unfinished; its callbacks are kept until the pending read
-//! has settled, since JS calls them then.
+//! `ReadableStream::into_stream()` gives a `futures::Stream` over the body's default reader. It
+//! keeps a pending read inside the stream, not in the future that awaits it, so a `select` that
+//! drops its side loses no chunk; dropping it unfinished cancels the body (the server sees the
+//! connection closed) and swallows the cancellation's rejection. Its read futures are
+//! self-contained `JsFuture`s: a read that settles after the body was dropped frees its own
+//! callbacks.
 
-use std::cell::RefCell;
-use std::future::poll_fn;
-use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
-
+use futures::StreamExt;
 use js_sys::Uint8Array;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{ReadableStream, ReadableStreamDefaultReader, ReadableStreamReadResult};
+use wasm_streams::readable::IntoStream;
+use wasm_streams::ReadableStream;
 
 /// What one read gave.
 pub(crate) enum Chunk {
@@ -28,119 +23,36 @@ pub(crate) enum Chunk {
     Error(JsValue),
 }
 
-/// Where the callbacks leave a settled read.
-#[derive(Default)]
-struct Slot {
-    settled: Option<Result<JsValue, JsValue>>,
-    waker: Option<Waker>,
-}
-
-type Callback = Closure<dyn FnMut(JsValue)>;
-
 pub(crate) struct Body {
-    /// `None` once the body ended, failed or was cancelled.
-    reader: Option<ReadableStreamDefaultReader>,
-    /// Set while a read is in flight: its callbacks will be called.
-    reading: bool,
-    slot: Rc<RefCell<Slot>>,
-    callbacks: Option<(Callback, Callback)>,
+    /// `None` for a response without a body.
+    stream: Option<IntoStream<'static>>,
 }
 
 impl Body {
-    /// Locks `stream` and reads it.
-    pub(crate) fn new(stream: &ReadableStream) -> Result<Body, JsValue> {
-        let reader = ReadableStreamDefaultReader::new(stream)?;
-        let slot = Rc::new(RefCell::new(Slot::default()));
-        let settle = |ok: bool| {
-            let slot = Rc::clone(&slot);
-            Closure::new(move |value: JsValue| {
-                let mut slot = slot.borrow_mut();
-                slot.settled = Some(if ok { Ok(value) } else { Err(value) });
-                if let Some(waker) = slot.waker.take() {
-                    waker.wake();
-                }
-            })
-        };
-        let callbacks = (settle(true), settle(false));
-        Ok(Body { reader: Some(reader), reading: false, slot, callbacks: Some(callbacks) })
+    /// Locks `stream` and reads it; a stream that is already locked reads as empty.
+    pub(crate) fn new(stream: web_sys::ReadableStream) -> Body {
+        Body { stream: ReadableStream::from_raw(stream).try_into_stream().ok() }
     }
 
     /// A body that has already ended (a response without one).
     pub(crate) fn empty() -> Body {
-        Body { reader: None, reading: false, slot: Rc::default(), callbacks: None }
+        Body { stream: None }
     }
 
     /// The next chunk. Cancel-safe: dropping this future keeps the read for the next call.
     pub(crate) async fn next(&mut self) -> Chunk {
-        poll_fn(|cx| self.poll_next(cx)).await
-    }
-
-    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Chunk> {
-        let (Some(reader), Some((on_value, on_error))) = (&self.reader, &self.callbacks) else {
-            return Poll::Ready(Chunk::End);
-        };
-        if !self.reading {
-            self.reading = true;
-            let _ = reader.read().then2(on_value, on_error);
+        let Some(stream) = &mut self.stream else { return Chunk::End };
+        match stream.next().await {
+            None => Chunk::End,
+            Some(Ok(value)) => match value.dyn_into::<Uint8Array>() {
+                Ok(bytes) => Chunk::Bytes(bytes),
+                Err(value) => Chunk::Error(js_sys::TypeError::new(&not_bytes(&value)).into()),
+            },
+            Some(Err(error)) => Chunk::Error(error),
         }
-        let settled = {
-            let mut slot = self.slot.borrow_mut();
-            match slot.settled.take() {
-                Some(settled) => settled,
-                None => {
-                    slot.waker = Some(cx.waker().clone());
-                    return Poll::Pending;
-                }
-            }
-        };
-        self.reading = false;
-        Poll::Ready(match settled {
-            Ok(result) => {
-                let result: ReadableStreamReadResult = result.unchecked_into();
-                if result.get_done().unwrap_or(false) {
-                    self.reader = None;
-                    Chunk::End
-                } else {
-                    Chunk::Bytes(result.get_value().unchecked_into())
-                }
-            }
-            Err(error) => {
-                self.reader = None;
-                Chunk::Error(error)
-            }
-        })
     }
 }
 
-impl Drop for Body {
-    /// Cancels an unfinished body (the server sees the connection closed) and releases the
-    /// callbacks once no read can call them any more.
-    fn drop(&mut self) {
-        let cancelled = self.reader.take().map(|reader| JsFuture::from(reader.cancel()));
-        let callbacks = self.callbacks.take();
-        if cancelled.is_none() && !self.reading {
-            return; // nothing in flight: the callbacks go now
-        }
-        let slot = Rc::clone(&self.slot);
-        let reading = self.reading;
-        spawn_local(async move {
-            if let Some(cancelled) = cancelled {
-                let _ = cancelled.await;
-            }
-            // Cancelling settles a pending read; wait for its callback before freeing it.
-            if reading {
-                poll_fn(|cx| {
-                    let mut slot = slot.borrow_mut();
-                    if slot.settled.is_some() {
-                        Poll::Ready(())
-                    } else {
-                        slot.waker = Some(cx.waker().clone());
-                        Poll::Pending
-                    }
-                })
-                .await;
-            }
-            drop(callbacks);
-        });
-    }
+fn not_bytes(value: &JsValue) -> String {
+    ["the response body gave ", &crate::options::describe(value), ", not a Uint8Array"].concat()
 }

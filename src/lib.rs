@@ -2,26 +2,55 @@
 //! parser that follows the WHATWG HTML standard,
 //! [§9.2 "Server-sent events"](https://html.spec.whatwg.org/multipage/server-sent-events.html).
 //!
+//! One engine, two faces: Rust code compiled to wasm32 uses [`EventSource`], a
+//! [`futures::Stream`] of [`Event`]s; JS and TypeScript use the npm package built from this
+//! crate (`RustEventSource`, the listener-style `EventSource`, `SseParser`), which drives the same
+//! engine through the bindings.
+//!
+//! ```no_run
+//! use futures::StreamExt;
+//! use rust_eventsource::{Error, Event, EventSource};
+//!
+//! # async fn run() -> Result<(), Error> {
+//! let mut source = EventSource::builder("https://api.example.com/feed")
+//!     .header("Authorization", "Bearer t0ken")
+//!     .last_event_id("41")
+//!     .build()?; // Err(Error) for an invalid URL or header
+//! while let Some(item) = source.next().await {
+//!     let event: Event = item?;
+//!     println!("{} {} {}", event.event_type, event.data, event.last_event_id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The stream reconnects with `Last-Event-ID`, honours `retry:`, fails on a status other than
+//! 200 or a MIME type other than `text/event-stream`, ends on 204, and closes the connection when
+//! dropped. The body is read through wasm-streams.
+//!
 //! Layers, each using only the ones before it: [`parser`] (bytes to events, no IO), [`policy`]
-//! (pure connection decisions), [`batch`] (events packed for JS), `client` (fetch, streams,
-//! timers), `bindings` (the handle the JS wrapper drives).
+//! (pure connection decisions), [`batch`] (events packed for JS), `body`, `timer`, `signal`,
+//! `request` (fetch and streams), [`options`], `source` (the reconnecting engine),
+//! [`EventSource`] (the Rust face) and `bindings` (the JS faces' handles).
 #![deny(missing_docs)]
 
 pub mod batch;
 #[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
 pub mod chunking;
-pub mod error;
+mod error;
+mod event_source;
+pub mod options;
 pub mod parser;
 pub mod policy;
 
-#[cfg(target_arch = "wasm32")]
 mod bindings;
-#[cfg(target_arch = "wasm32")]
 mod body;
-#[cfg(target_arch = "wasm32")]
-pub mod client;
-#[cfg(target_arch = "wasm32")]
+mod request;
+mod signal;
+mod source;
 mod sys;
-#[cfg(target_arch = "wasm32")]
 mod timer;
+
+pub use error::Error;
+pub use event_source::{Event, EventSource, EventSourceBuilder, ReadyState};

@@ -69,6 +69,10 @@ pub struct RetryOptions {
     pub max_delay_ms: u64,
     /// How many consecutive failed attempts are retried; `None` for no limit.
     pub max_retries: Option<u32>,
+    /// The least delay after a failed attempt (a connection that delivered no event counts as
+    /// one), whatever else asked for less: a server that answers and ends at once, with
+    /// `retry: 0`, is not reconnected to in a busy loop. 0 removes the floor.
+    pub min_delay_ms: u64,
 }
 
 /// The next wait, as [`Reconnect::plan`] decides it.
@@ -81,7 +85,8 @@ pub struct Plan {
 }
 
 /// The reconnection state: the reconnection time (replaced by each valid `retry:` field) and
-/// the count of consecutive failed attempts.
+/// the count of consecutive failed attempts. An attempt fails unless its connection delivers an
+/// event: a refused request, an error status, and a connection that ends empty all count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reconnect {
     options: RetryOptions,
@@ -111,13 +116,20 @@ impl Reconnect {
         self.options.delay_ms
     }
 
-    /// A response was accepted: the count of failed attempts starts over.
-    pub fn opened(&mut self) {
+    /// A connection delivered an event: the count of failed attempts starts over.
+    pub fn delivered(&mut self) {
         self.failures = 0;
     }
 
-    /// Plans the next attempt after a connection ended (`failed == false`: the body ended) or
-    /// an attempt failed. `server_delay_ms` is a `Retry-After` the server sent; `random` is in
+    /// The delay to wait after an attempt, given what was asked for (the plan, or `onRetry`'s
+    /// answer): at least the floor after a failed attempt, at most what a timer takes.
+    pub fn floor(&self, delay_ms: u64, failed: bool) -> u64 {
+        let floor = if failed { self.options.min_delay_ms } else { 0 };
+        delay_ms.max(floor).min(MAX_TIMER_DELAY_MS)
+    }
+
+    /// Plans the next attempt after a connection that delivered events ended (`failed ==
+    /// false`) or an attempt failed (including a connection that ended without an event). `server_delay_ms` is a `Retry-After` the server sent; `random` is in
     /// `[0, 1)` and spreads backoff delays ("equal jitter": half fixed, half random).
     /// `None` once `max_retries` consecutive failed attempts have been retried.
     pub fn plan(&mut self, failed: bool, server_delay_ms: Option<u64>, random: f64) -> Option<Plan> {
@@ -138,7 +150,7 @@ impl Reconnect {
             }
             None => base,
         };
-        Some(Plan { attempt: self.failures.max(1), delay_ms: delay_ms.min(MAX_TIMER_DELAY_MS) })
+        Some(Plan { attempt: self.failures.max(1), delay_ms: self.floor(delay_ms, failed) })
     }
 }
 
@@ -180,7 +192,14 @@ mod tests {
     }
 
     fn options() -> RetryOptions {
-        RetryOptions { enabled: true, delay_ms: 100, backoff: false, max_delay_ms: 1000, max_retries: None }
+        RetryOptions {
+            enabled: true,
+            delay_ms: 100,
+            backoff: false,
+            max_delay_ms: 1000,
+            max_retries: None,
+            min_delay_ms: 0,
+        }
     }
 
     #[test]
@@ -200,7 +219,7 @@ mod tests {
         for attempt in 1..5 {
             assert_eq!(policy.plan(true, None, 0.9), Some(Plan { attempt, delay_ms: 100 }));
         }
-        policy.opened();
+        policy.delivered();
         assert_eq!(policy.plan(false, None, 0.9), Some(Plan { attempt: 1, delay_ms: 100 }));
     }
 
@@ -214,7 +233,7 @@ mod tests {
             (0..4).map(|_| policy.plan(true, None, 0.0).unwrap().delay_ms).collect()
         };
         assert_eq!(low, [100, 100, 200, 400]);
-        policy.opened();
+        policy.delivered();
         assert_eq!(policy.plan(true, None, 1.0).unwrap(), Plan { attempt: 1, delay_ms: 100 });
         // A retry: field above the cap is honoured.
         policy.set_delay(5000);
@@ -227,9 +246,24 @@ mod tests {
         assert!(policy.plan(true, None, 0.0).is_some());
         assert!(policy.plan(true, None, 0.0).is_some());
         assert!(policy.plan(true, None, 0.0).is_none());
-        policy.opened();
+        policy.delivered();
         assert!(policy.plan(false, None, 0.0).is_some());
         assert!(policy.plan(true, None, 0.0).is_some());
+    }
+
+    #[test]
+    fn failed_attempts_wait_at_least_the_floor() {
+        let mut policy = Reconnect::new(RetryOptions { delay_ms: 0, min_delay_ms: 100, ..options() });
+        // An ended connection that delivered events may reconnect at once (retry: 0)...
+        assert_eq!(policy.plan(false, None, 0.5).unwrap().delay_ms, 0);
+        // ...one that failed or ended empty waits at least the floor, whatever was asked for.
+        assert_eq!(policy.plan(true, None, 0.5).unwrap().delay_ms, 100);
+        assert_eq!(policy.plan(true, Some(0), 0.5).unwrap().delay_ms, 100);
+        assert_eq!(policy.floor(0, true), 100);
+        assert_eq!(policy.floor(0, false), 0);
+        assert_eq!(policy.floor(250, true), 250);
+        let free = Reconnect::new(RetryOptions { delay_ms: 0, min_delay_ms: 0, ..options() });
+        assert_eq!(free.floor(0, true), 0);
     }
 
     #[test]

@@ -27,11 +27,11 @@ export class SseParser {
    * Makes a parser. Rejects with the platform's error when the wasm could not load (a page whose
    * Content-Security-Policy lacks 'wasm-unsafe-eval').
    */
-  static async create(init: SseParserInit = {}): Promise<SseParser> {
+  static async create(init?: SseParserInit | null): Promise<SseParser> {
     if (loadFailure) throw loadFailure.error;
-    const lastEventId = init.lastEventId ?? "";
-    const parser = new WasmParser(init.maxEventBytes ?? 8 * 1024 * 1024, lastEventId);
-    return new SseParser(CREATE, parser, lastEventId);
+    // Rust reads, defaults and checks the options (TypeError / RangeError).
+    const parser = new WasmParser(init);
+    return new SseParser(CREATE, parser, parser.lastEventId);
   }
 
   /**

@@ -5,7 +5,7 @@
 import { type Batch, BatchReader } from "./batch-reader.js";
 import { type SseError, toSseError } from "./errors.js";
 import { loadFailure } from "./load.js";
-import type { ReadyState, RustEventSourceInit, SseEvent, SseHeadersInit } from "./types.js";
+import type { ReadyState, RustEventSourceInit, SseEvent } from "./types.js";
 import { SseClient } from "./wasm/rust_eventsource.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -13,55 +13,17 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 const asyncDispose: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
 
-function resolveUrl(url: string | URL): string {
-  const base = globalThis.location?.href;
-  try {
-    return base === undefined ? new URL(url).href : new URL(url, base).href;
-  } catch {
-    throw new SyntaxError(`rust-eventsource: invalid URL ${JSON.stringify(String(url))}`);
-  }
-}
-
 /**
- * The options object the Rust client is created with: every option normalised, defaulted and
- * checked. (CONTRACT.md: this becomes the caller's `init` as is, Rust owning defaults and
- * validation, with only `onRetry` wrapped so that its error argument is an SseError.)
- * @throws {TypeError} for a body with GET or HEAD, or an unknown credentials mode.
+ * The init object the Rust client is created with: the caller's own, which Rust reads, defaults and
+ * checks (src/options.rs), with only `onRetry` wrapped so that its error argument is an SseError.
  */
-function clientOptions(init: RustEventSourceInit): object {
-  const method = (init.method ?? "GET").toUpperCase();
-  if (init.body != null && (method === "GET" || method === "HEAD")) {
-    throw new TypeError(`rust-eventsource: a ${method} request cannot have a body`);
-  }
-  const credentials = init.credentials ?? "same-origin";
-  if (credentials !== "omit" && credentials !== "same-origin" && credentials !== "include") {
-    throw new TypeError(`rust-eventsource: invalid credentials mode ${JSON.stringify(credentials)}`);
-  }
-  const given = init.headers;
-  const onRetry = init.onRetry;
-  // `new Headers()` takes readonly pairs as well; the DOM lib's HeadersInit is not readonly.
-  const headers = (value: SseHeadersInit | undefined) => new Headers(value as HeadersInit | undefined);
+function clientInit(init: RustEventSourceInit | null | undefined): unknown {
+  const onRetry = init?.onRetry;
+  if (typeof onRetry !== "function") return init;
   return {
-    method,
-    // A function is called before every attempt (a token refreshed between reconnections).
-    headers: typeof given === "function" ? async () => headers(await given()) : headers(given),
-    body: init.body ?? undefined,
-    credentials,
-    lastEventId: init.lastEventId ?? "",
-    reconnect: init.reconnect ?? method === "GET",
-    retryDelay: init.retryDelay ?? 3000,
-    backoff: init.backoff ?? false,
-    maxRetryDelay: init.maxRetryDelay ?? 30000,
-    maxRetries: init.maxRetries ?? Infinity,
-    retryStatuses: init.retryStatuses ?? [],
-    idleTimeout: init.idleTimeout ?? 0,
-    maxEventBytes: init.maxEventBytes ?? 8 * 1024 * 1024,
-    fetch: init.fetch,
-    onOpen: init.onOpen,
-    onRetry:
-      onRetry &&
-      ((error: unknown, attempt: number, delay: number) =>
-        onRetry((error && toSseError(error)) as SseError | null, attempt, delay)),
+    ...init,
+    onRetry: (error: unknown, attempt: number, delay: number) =>
+      onRetry((error && toSseError(error)) as SseError | null, attempt, delay),
   };
 }
 
@@ -84,20 +46,25 @@ class Core {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 
-  constructor(url: string, init: RustEventSourceInit) {
-    const options = clientOptions(init);
+  /** The absolute URL requested. */
+  url: string;
+
+  constructor(url: string | URL, init: RustEventSourceInit | null | undefined) {
     if (loadFailure) {
       // Not a stream failure: the wasm could not load (a CSP without 'wasm-unsafe-eval', an
       // engine without WebAssembly). The first step rejects with the platform's own error.
-      this.batch = new BatchReader(typeof init.lastEventId === "string" ? init.lastEventId : "");
+      this.url = String(url);
+      this.batch = new BatchReader(typeof init?.lastEventId === "string" ? init.lastEventId : "");
       this.error = loadFailure.error;
       this.finish();
       return;
     }
-    const client = new SseClient(url, options);
+    // Throws a SyntaxError, TypeError or RangeError for a wrong URL or option.
+    const client = new SseClient(String(url), clientInit(init));
     this.client = client;
+    this.url = client.url;
     this.batch = new BatchReader(client.lastEventId);
-    const signal = init.signal;
+    const signal = init?.signal;
     if (signal) {
       if (signal.aborted) {
         this.finish();
@@ -191,16 +158,18 @@ export class RustEventSource
   static readonly OPEN = 1;
   static readonly CLOSED = 2;
 
-  #url: string;
   #core: Core;
 
   /**
+   * Connects at once. `init` may be omitted, `undefined` or `null`.
    * @throws {SyntaxError} when `url` is not a valid URL.
-   * @throws {TypeError} for a body with GET or HEAD, or an unknown credentials mode.
+   * @throws {TypeError} for an option of the wrong type (each message names the option and the
+   * value), a body with GET or HEAD, or a `lastEventId` with CR, LF or NUL.
+   * @throws {RangeError} for a number out of range: negative or NaN, a non-integer
+   * `maxRetries`, `maxEventBytes` below 1, a status outside 100-599.
    */
-  constructor(url: string | URL, init: RustEventSourceInit = {}) {
-    this.#url = resolveUrl(url);
-    const core = new Core(this.#url, init);
+  constructor(url: string | URL, init?: RustEventSourceInit | null) {
+    const core = new Core(url, init);
     this.#core = core;
     if (!core.finished) unreachable.register(this, core, core);
   }
@@ -214,7 +183,7 @@ export class RustEventSource
 
   /** The absolute URL requested. */
   get url(): string {
-    return this.#url;
+    return this.#core.url;
   }
 
   /** The last event ID: of the last event yielded, or of the stream once every parsed event was yielded. */

@@ -92,6 +92,11 @@ export interface RustEventSourceInit {
    * `Infinity` are off.
    */
   idleTimeout?: number | undefined;
+  /**
+   * The least wait in ms before reconnecting after a connection that delivered no event or a
+   * failed attempt (default 100); 0 removes the floor.
+   */
+  minRetryDelay?: number | undefined;
   /** The most bytes one line or the data of one event may take. Default 8 MiB. */
   maxEventBytes?: number | undefined;
   /** Aborting it closes the source, like {@link RustEventSource.close}. */
