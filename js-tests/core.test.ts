@@ -54,29 +54,6 @@ describe("events", () => {
     expect(source.readyState).toBe(CLOSED);
   });
 
-  it("defaults the type to message and keeps named types", async () => {
-    const events = await collect(connect(`${origin}/named`, { reconnect: false }));
-    expect(events.map((event) => [event.type, event.data])).toEqual([
-      ["greeting", "hi"],
-      ["message", "plain"],
-      ["bye", "x"],
-    ]);
-  });
-
-  it("joins data lines with LF across small chunks", async () => {
-    const text = encodeURIComponent("data: a\ndata: b\r\n\r\nevent: e\ndata:c\n\n");
-    const events = await collect(connect(`${origin}/raw?text=${text}&chunk=3&delay=5`, { reconnect: false }));
-    expect(events.map((event) => [event.type, event.data])).toEqual([
-      ["message", "a\nb"],
-      ["e", "c"],
-    ]);
-  });
-
-  it("decodes multi-byte UTF-8 characters split across chunks", async () => {
-    const events = await collect(connect(`${origin}/unicode`, { reconnect: false }));
-    expect(events.map((event) => event.data)).toEqual(["caf\u00e9 \u20ac \u65e5\u672c\u8a9e", "\u{1F389}\u{1D11E}"]);
-  });
-
   it("yields an event within 100 ms of its last byte, long before the response ends", async () => {
     const key = uniqueKey("trickle");
     const steps = iterate(connect(`${origin}/trickle?key=${key}&interval=50&hold=3000`));

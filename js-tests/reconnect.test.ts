@@ -1,5 +1,7 @@
 // Connection semantics (WHATWG HTML "Server-sent events", processing model) and the controls
-// beyond the spec. Shared by the Node and browser projects, against js-tests/server.mjs.
+// beyond the spec. Shared by the Node and browser projects, against js-tests/server.mjs. What a
+// route yields and how it ends (reconnection with Last-Event-ID, statuses, MIME types, 204) is in
+// protocol.test.ts, run through both faces; here are the timings, the readyState and the controls.
 import { describe, expect, it, vi } from "vitest";
 import { RustEventSource, SseError } from "../pkg/index.js";
 import {
@@ -25,25 +27,6 @@ async function attempts(key: string) {
 }
 
 describe("reconnection (spec behaviour for GET)", () => {
-  it("reconnects after the end of the body and sends Last-Event-ID; one continuous sequence", async () => {
-    const key = uniqueKey("end");
-    const source = connect(`${origin}/reconnect?key=${key}&n=2&total=6`, FAST);
-    const events = await collect(source);
-    expect(events.map((e) => e.data)).toEqual(["1", "2", "3", "4", "5", "6"]);
-    expect(events.map((e) => e.lastEventId)).toEqual(["1", "2", "3", "4", "5", "6"]);
-    const seen = await attempts(key);
-    // Three streaming connections, then the 204 that stops the client.
-    expect(seen.map((a) => a.lastEventId)).toEqual([null, "2", "4", "6"]);
-    expect(source.readyState).toBe(RustEventSource.CLOSED);
-  });
-
-  it("reconnects after a dropped connection", async () => {
-    const key = uniqueKey("drop");
-    const events = await collect(connect(`${origin}/reconnect?key=${key}&n=2&total=4&mode=drop`, FAST));
-    expect(events.map((e) => e.data)).toEqual(["1", "2", "3", "4"]);
-    expect((await attempts(key)).map((a) => a.lastEventId)).toEqual([null, "2", "4"]);
-  });
-
   it("waits the reconnection time, replaced by a retry: field", async () => {
     const key = uniqueKey("retry");
     // retryDelay 5000 would time the test out; the server's `retry: 300` replaces it.
@@ -62,26 +45,6 @@ describe("reconnection (spec behaviour for GET)", () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(240);
   });
 
-  it("does not commit the id of an unfinished block at the end of a body", async () => {
-    const key = uniqueKey("unfinished");
-    const source = connect(`${origin}/unfinished?key=${key}`, FAST);
-    const events = await collect(source, 2);
-    expect(events.map((e) => [e.data, e.lastEventId])).toEqual([
-      ["done", "1"],
-      ["again", "1"],
-    ]);
-    expect((await attempts(key)).map((a) => a.lastEventId).slice(0, 2)).toEqual([null, "1"]);
-  });
-
-  it("reconnects to the original URL, not to where a redirect led", async () => {
-    const key = uniqueKey("redirect");
-    const target = encodeURIComponent(`/reconnect?key=${key}&n=1&total=2`);
-    const events = await collect(connect(`${origin}/redirect?key=${key}&to=${target}`, FAST));
-    expect(events.map((e) => e.data)).toEqual(["1", "2"]);
-    const paths = (await attempts(key)).map((a) => a.path);
-    expect(paths).toEqual(["/redirect", "/reconnect", "/redirect", "/reconnect", "/redirect", "/reconnect"]);
-  });
-
   it("moves readyState CONNECTING -> OPEN -> CONNECTING (waiting) -> OPEN -> CLOSED", async () => {
     const key = uniqueKey("states");
     const source = connect(`${origin}/reconnect?key=${key}&n=1&total=2`, { retryDelay: 400 });
@@ -96,40 +59,6 @@ describe("reconnection (spec behaviour for GET)", () => {
     expect(source.readyState).toBe(RustEventSource.OPEN);
     expect((await steps.next()).done).toBe(true); // the 204
     expect(source.readyState).toBe(RustEventSource.CLOSED);
-  });
-});
-
-describe("status and MIME rules", () => {
-  // Which statuses and Content-Type values pass is decided in src/policy.rs, whose tests hold every
-  // case (judge, is_event_stream); these cases show that the client applies that verdict.
-  it("fails on a status other than 200 and 204 without reconnecting, even a 2xx that fetch calls ok", async () => {
-    for (const code of [205, 503]) {
-      const key = uniqueKey(`status-${code}`);
-      const source = connect(`${origin}/sequence?key=${key}&steps=${code}`, FAST);
-      const error = await expectSseError(collect(source), "status");
-      expect(error.status).toBe(code);
-      await sleep(100);
-      expect(await attempts(key)).toHaveLength(1);
-      expect(source.readyState).toBe(RustEventSource.CLOSED);
-    }
-  });
-
-  it("ends normally on 204 without reconnecting", async () => {
-    const key = uniqueKey("stop");
-    const source = connect(`${origin}/sequence?key=${key}&steps=204`, FAST);
-    await expect(iterate(source).next()).resolves.toEqual({ done: true, value: undefined });
-    expect(source.readyState).toBe(RustEventSource.CLOSED);
-    await sleep(100);
-    expect(await attempts(key)).toHaveLength(1);
-  });
-
-  it("reads the MIME type from Content-Type: parameters and case pass; another type or none fails without reconnecting", async () => {
-    const ct = encodeURIComponent("Text/Event-Stream; charset=utf-8");
-    const events = await collect(connect(`${origin}/type?ct=${ct}`, { reconnect: false }));
-    expect(events.map((e) => e.data)).toEqual(["typed"]);
-    for (const query of [`ct=${encodeURIComponent("application/json")}`, ""]) {
-      await expectSseError(collect(connect(`${origin}/type?${query}`, FAST)), "content-type");
-    }
   });
 });
 
