@@ -38,6 +38,7 @@ describe("EventSource", () => {
     expect(source.readyState).toBe(EventSource.CONNECTING);
     expect([source.onopen, source.onmessage, source.onerror]).toEqual([null, null, null]);
     expect(open(`${origin}/counter?n=1`, { withCredentials: true }).withCredentials).toBe(true);
+    expect(open(`${origin}/counter?n=1`, null).withCredentials).toBe(false);
     expect(() => new EventSource("http://[bad")).toThrow(SyntaxError);
   });
 

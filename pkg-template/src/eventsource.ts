@@ -17,6 +17,7 @@ export interface EventSourceInit
     | "retryDelay"
     | "backoff"
     | "maxRetryDelay"
+    | "minRetryDelay"
     | "maxRetries"
     | "retryStatuses"
     | "idleTimeout"
@@ -88,7 +89,7 @@ export class EventSource extends EventTarget {
    * @throws {SyntaxError} when `url` is not a valid URL.
    * @throws {TypeError} for an invalid option (as {@link RustEventSource} does).
    */
-  constructor(url: string | URL, init: EventSourceInit = {}) {
+  constructor(url: string | URL, init?: EventSourceInit | null) {
     super();
     const { withCredentials, ...options } = init ?? {};
     this.#withCredentials = Boolean(withCredentials);
