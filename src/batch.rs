@@ -55,6 +55,20 @@ impl Batch {
     }
 }
 
+impl Batch {
+    /// Appends the three lengths of one event, inline (`extend_from_slice` is a call here).
+    #[inline(always)]
+    fn push_lens(&mut self, lens: [u32; 3]) {
+        self.lens.reserve(3);
+        let len = self.lens.len();
+        // SAFETY: `reserve(3)` made room for three more, which are written before `set_len`.
+        unsafe {
+            self.lens.as_mut_ptr().add(len).cast::<[u32; 3]>().write_unaligned(lens);
+            self.lens.set_len(len + 3);
+        }
+    }
+}
+
 impl Sink for Batch {
     #[inline(always)]
     fn event(&mut self, event: Event<'_>) {
@@ -63,7 +77,7 @@ impl Sink for Batch {
             self.text.reserve(event.data.len());
             // SAFETY: the room was reserved just above.
             let data_len = unsafe { self.push(event.data, true) };
-            self.lens.extend_from_slice(&[0, data_len, ID_UNCHANGED]);
+            self.push_lens([0, data_len, ID_UNCHANGED]);
             return;
         }
         let id = if event.id_changed { event.last_event_id } else { "" };
@@ -73,7 +87,7 @@ impl Sink for Batch {
         let data_len = unsafe { self.push(event.data, event.data_is_ascii) };
         // A changed ID is pushed even when empty: its length 0 says "the ID is now empty".
         let id_len = if event.id_changed { unsafe { self.push(id, false) } } else { ID_UNCHANGED };
-        self.lens.extend_from_slice(&[type_len, data_len, id_len]);
+        self.push_lens([type_len, data_len, id_len]);
     }
 
     fn retry(&mut self, millis: u64) {

@@ -306,6 +306,43 @@ impl Parser {
     /// Must only be called when nothing of a block is held ([`Parser::holds_nothing`]).
     #[inline(always)]
     fn whole_block<'c>(&mut self, input: &'c [u8], sink: &mut impl Sink) -> Block<'c> {
+        // The most common block first, on its own short path: one `data` line and the blank line.
+        if let [b'd', b'a', b't', b'a', b':', after_colon @ ..] = input {
+            let scan = scan_line(after_colon);
+            let Some(end) = scan.end else {
+                return Block::FirstLineOpen { ascii: scan.ascii };
+            };
+            {
+                let after = match &after_colon[end..] {
+                    [b'\n', b'\n', after @ ..] | [b'\r', b'\n', b'\r', b'\n', after @ ..] => Some(after),
+                    _ => None,
+                };
+                if let Some(after) = after.filter(|_| 5 + end <= self.max_event_bytes) {
+                    let value = &after_colon[..end];
+                    let value = value.strip_prefix(b" ").unwrap_or(value);
+                    let id_changed = std::mem::take(&mut self.id_changed);
+                    if scan.ascii {
+                        sink.event(Event {
+                            raw_type: "",
+                            // SAFETY: `scan.ascii` says the line, so its value, is ASCII.
+                            data: unsafe { std::str::from_utf8_unchecked(value) },
+                            data_is_ascii: true,
+                            last_event_id: &self.last_event_id,
+                            id_changed,
+                        });
+                    } else {
+                        sink.event(Event {
+                            raw_type: "",
+                            data: &decode(value),
+                            data_is_ascii: false,
+                            last_event_id: &self.last_event_id,
+                            id_changed,
+                        });
+                    }
+                    return Block::Dispatched(after);
+                }
+            }
+        }
         let mut rest = input;
         let mut data = Data::None;
         let mut event_type: (&[u8], bool) = (&[], true);
