@@ -2,13 +2,18 @@
 // are routes of js-tests/server.mjs (/stalled-status, /no-headers, /empty, ...). Shared by the
 // Node and browser projects. The numbers are the issue's cases; the wrong options (cases 4 and 5)
 // are in options.test.ts.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { SseError } from "../pkg/index.js";
 import {
   collect,
   connect,
+  deadOrigin,
   expectServerClosed,
+  expectSseError,
+  inBrowser,
   iterate,
   origin,
+  rejection,
   serverStats,
   timeout,
   uniqueKey,
@@ -22,14 +27,66 @@ function open(url: string, init: Record<string, unknown>) {
   return connect(url, init as Parameters<typeof connect>[1]);
 }
 
+/**
+ * `promise`'s rejection, or "timeout" when it has not settled within `ms`: a case that used to
+ * hang must not make the test hang, but fail it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the tests read fields of whatever was thrown
+async function rejectionWithin(promise: Promise<unknown>, ms: number): Promise<any> {
+  return Promise.race([rejection(promise), timeout(ms)]);
+}
+
 async function attempts(key: string) {
   return (await serverStats(key))?.attempts ?? [];
 }
 
+/**
+ * Opens `url` (which must carry `key`) with `init`, keeps a step pending until the server has seen
+ * `count` requests with `key`, closes the source and returns the times between those requests.
+ */
+async function gapsBetweenAttempts(url: string, key: string, count: number, init: Record<string, unknown>) {
+  const source = open(url, init);
+  const pending = iterate(source).next();
+  await vi.waitFor(async () => expect((await attempts(key)).length).toBeGreaterThanOrEqual(count), {
+    timeout: 15_000,
+    interval: 25,
+  });
+  source.close();
+  await Promise.race([pending.catch(() => undefined), timeout(2_000)]);
+  const at = (await attempts(key)).slice(0, count).map((a) => a.at);
+  return at.slice(1).map((t, i) => t - at[i]!);
+}
+
 describe("1. a non-200 answer whose body never ends", () => {
-  it("without idleTimeout, close() still ends the pending step with done and closes the connection", async () => {
+  it("idleTimeout ends the read of the error body: kind status, status 500, body what arrived, connection closed", async () => {
+    const key = uniqueKey("stalled-status");
+    const source = open(`${origin}/stalled-status?key=${key}&code=500&body=partial`, { idleTimeout: 500 });
+    const error = await rejectionWithin(iterate(source).next(), 6_000);
+    expect(error).not.toBe("timeout");
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("status");
+    expect(error.status).toBe(500);
+    expect(error.statusText).toBe("Internal Server Error");
+    expect(error.body).toBe("partial");
+    await expectServerClosed(key);
+  });
+
+  it("without idleTimeout, the read of the error body still stops after 1 s without a byte", async () => {
+    const key = uniqueKey("stalled-status-default");
+    const source = open(`${origin}/stalled-status?key=${key}&code=503&body=busy`, {});
+    const error = await rejectionWithin(iterate(source).next(), 6_000);
+    expect(error).not.toBe("timeout");
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("status");
+    expect(error.status).toBe(503);
+    expect(error.body).toBe("busy");
+    await expectServerClosed(key);
+  });
+
+  it("close() while an error body stalls ends the pending step with done and closes the connection", async () => {
     const key = uniqueKey("stalled-status-close");
-    const source = open(`${origin}/stalled-status?key=${key}`, {});
+    // A long idleTimeout, so that the read of the error body is still waiting when close() comes.
+    const source = open(`${origin}/stalled-status?key=${key}`, { idleTimeout: 20_000 });
     const pending = iterate(source).next();
     await waitForServerOpen(key);
     await timeout(100);
@@ -40,6 +97,27 @@ describe("1. a non-200 answer whose body never ends", () => {
 });
 
 describe("2. a server that accepts the connection and never sends headers", () => {
+  it("idleTimeout covers the wait for the response: kind network naming idleTimeout, connection closed", async () => {
+    const key = uniqueKey("no-headers");
+    const source = open(`${origin}/no-headers?key=${key}`, { idleTimeout: 500, reconnect: false });
+    const error = await rejectionWithin(iterate(source).next(), 6_000);
+    expect(error).not.toBe("timeout");
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("network");
+    expect(error.message).toMatch(/idleTimeout/);
+    await expectServerClosed(key);
+  });
+
+  it("a wait for headers past idleTimeout is a lost connection: reconnected, then maxRetries ends it", async () => {
+    const key = uniqueKey("no-headers-retry");
+    const source = open(`${origin}/no-headers?key=${key}`, { idleTimeout: 300, retryDelay: 20, maxRetries: 1 });
+    const error = await rejectionWithin(collect(source), 8_000);
+    expect(error).not.toBe("timeout");
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("network");
+    expect(await attempts(key)).toHaveLength(2);
+  });
+
   it("headers that come within idleTimeout are fine: the stream is read", async () => {
     const events = await collect(open(`${origin}/no-headers?after=200`, { idleTimeout: 2_000, reconnect: false }));
     expect(events.map((e) => e.data)).toEqual(["late"]);
@@ -59,6 +137,53 @@ describe("2. a server that accepts the connection and never sends headers", () =
 describe("3. reconnection storms: a floor under the delay after a connection without events", () => {
   // /empty answers 200 and ends at once: without a floor, retryDelay 0 makes hundreds of requests
   // a second. The default floor (minRetryDelay) is 100 ms; timer and loopback jitter allowed for.
+  it("retryDelay: 0 -> at least 100 ms (minRetryDelay's default) between connections that deliver no event", async () => {
+    const key = uniqueKey("empty-zero");
+    const gaps = await gapsBetweenAttempts(`${origin}/empty?key=${key}`, key, 4, { retryDelay: 0 });
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(95);
+  });
+
+  it("a server's retry: 0 -> the same floor", async () => {
+    const key = uniqueKey("empty-retry-0");
+    const gaps = await gapsBetweenAttempts(`${origin}/empty?key=${key}&retry=0`, key, 4, {});
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(95);
+  });
+
+  it("onRetry returning 0 -> the same floor", async () => {
+    const key = uniqueKey("empty-on-retry-0");
+    const gaps = await gapsBetweenAttempts(`${origin}/empty?key=${key}`, key, 4, { onRetry: () => 0 });
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(95);
+  });
+
+  it("a refused connection with retryDelay 0 -> the same floor (between onRetry calls)", async () => {
+    const calls: number[] = [];
+    const source = open(`${deadOrigin}/refused`, {
+      retryDelay: 0,
+      onRetry: () => {
+        calls.push(Date.now());
+        if (calls.length >= 4) source.close();
+      },
+    });
+    expect(await Promise.race([collect(source), timeout(8_000)])).toEqual([]);
+    const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
+    expect(gaps).toHaveLength(3);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(95);
+  });
+
+  it("minRetryDelay: 300 raises the floor", async () => {
+    const key = uniqueKey("empty-floor-300");
+    const gaps = await gapsBetweenAttempts(`${origin}/empty?key=${key}`, key, 3, { retryDelay: 0, minRetryDelay: 300 });
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(290);
+  });
+
+  it("minRetryDelay: 0 removes the floor (retryDelay 30 is then the whole wait)", async () => {
+    const key = uniqueKey("empty-floor-0");
+    const gaps = await gapsBetweenAttempts(`${origin}/empty?key=${key}`, key, 6, { retryDelay: 30, minRetryDelay: 0 });
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(25);
+    // With the 100 ms floor every gap would be at least 100 ms; one fast round is enough to see none.
+    expect(Math.min(...gaps)).toBeLessThan(95);
+  });
+
   it("no floor after a connection that delivered an event: retryDelay 0 reconnects without it", async () => {
     const key = uniqueKey("events-zero");
     const source = open(`${origin}/reconnect?key=${key}&n=1&total=6`, { retryDelay: 0 });
@@ -66,6 +191,85 @@ describe("3. reconnection storms: a floor under the delay after a connection wit
     const at = (await attempts(key)).map((a) => a.at);
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
     expect(Math.min(...gaps)).toBeLessThan(95);
+  });
+
+  it("a connection without events counts as a failed attempt: onRetry sees attempt 1, 2, 3 and backoff grows", async () => {
+    const calls: [unknown, number, number][] = [];
+    const source = open(`${origin}/empty`, {
+      retryDelay: 100,
+      backoff: true,
+      maxRetryDelay: 10_000,
+      onRetry: (error: unknown, attempt: number, delay: number) => {
+        calls.push([error, attempt, delay]);
+        if (calls.length >= 4) source.close();
+        return 1; // no need to wait for the test: the planned delay is what it checks
+      },
+    });
+    expect(await Promise.race([collect(source), timeout(8_000)])).toEqual([]);
+    expect(calls.map(([, attempt]) => attempt)).toEqual([1, 2, 3, 4]);
+    // Equal jitter: each delay is between half and all of 100, 200, 400, 800.
+    const full = [100, 200, 400, 800];
+    calls.forEach(([, , delay], i) => {
+      expect(delay).toBeGreaterThanOrEqual(full[i]! / 2);
+      expect(delay).toBeLessThanOrEqual(full[i]!);
+    });
+  });
+
+  it("maxRetries counts connections without events: maxRetries 2 -> three connections, then done (no error to throw)", async () => {
+    const key = uniqueKey("empty-max-retries");
+    const source = open(`${origin}/empty?key=${key}`, { retryDelay: 0, minRetryDelay: 0, maxRetries: 2 });
+    const ended = await Promise.race([
+      collect(source).then(
+        (events) => ({ events }),
+        (error: unknown) => ({ error }),
+      ),
+      timeout(8_000),
+    ]);
+    expect(ended).toEqual({ events: [] });
+    expect(await attempts(key)).toHaveLength(3);
+  });
+});
+
+describe("6. a network error's message names its innermost cause", () => {
+  it("connection refused: ECONNREFUSED in Node (Chromium says only 'Failed to fetch'); the cause is kept", async () => {
+    const error = await expectSseError(iterate(open(`${deadOrigin}/counter`, { reconnect: false })).next(), "network");
+    expect(error.message).toMatch(inBrowser ? /Failed to fetch/ : /ECONNREFUSED/);
+    expect(error.cause).toBeInstanceOf(Error);
+  });
+
+  it("a blocked port (1): 'bad port' in Node", async () => {
+    const error = await expectSseError(iterate(open("http://127.0.0.1:1/", { reconnect: false })).next(), "network");
+    expect(error.message).toMatch(inBrowser ? /Failed to fetch/ : /bad port/);
+  });
+
+  it("a connection that breaks mid-body: 'other side closed' in Node", async () => {
+    const steps = iterate(open(`${origin}/drop`, { reconnect: false }));
+    expect((await steps.next()).value?.data).toBe("before-drop");
+    const error = await expectSseError(steps.next(), "network");
+    if (!inBrowser) expect(error.message).toMatch(/other side closed/);
+  });
+});
+
+describe("7. a content-type error carries status and body, as a status error does", () => {
+  it("200 text/html: kind content-type, status 200, statusText, the body, and the type in the message", async () => {
+    const source = open(`${origin}/type?ct=${encodeURIComponent("text/html")}`, { reconnect: false });
+    const error = await expectSseError(iterate(source).next(), "content-type");
+    expect(error.message).toMatch(/text\/html/);
+    expect(error.status).toBe(200);
+    expect(error.statusText).toBe("OK");
+    expect(error.body).toBe("data: typed\n\n");
+  });
+
+  it("a wrong type whose body never ends: idleTimeout ends the read, the body holds what arrived", async () => {
+    const key = uniqueKey("wrong-type-stalled");
+    const source = open(`${origin}/wrong-type?key=${key}`, { idleTimeout: 500 });
+    const error = await rejectionWithin(iterate(source).next(), 6_000);
+    expect(error).not.toBe("timeout");
+    expect(error).toBeInstanceOf(SseError);
+    expect(error.kind).toBe("content-type");
+    expect(error.status).toBe(200);
+    expect(error.body).toBe("data: not sse\n\n");
+    await expectServerClosed(key);
   });
 });
 

@@ -412,7 +412,7 @@ describe("CLI (the installed bin)", () => {
     }
   });
 
-  test("--idle-timeout MS: a silent connection is lost (fatal with --no-reconnect)", async () => {
+  test("--idle-timeout MS: a silent connection or server is lost (fatal with --no-reconnect)", async () => {
     const { code, stdout, stderr } = await cli([
       `${server.origin}/hang?key=cli-idle`,
       "--idle-timeout",
@@ -422,6 +422,10 @@ describe("CLI (the installed bin)", () => {
     assert.equal(code, 1, stderr);
     assert.equal(stdout, "");
     assert.match(stderr, /SseError kind=network: .*idleTimeout/);
+
+    const silent = await cli([`${server.origin}/no-headers`, "--idle-timeout", "300", "--no-reconnect"]);
+    assert.equal(silent.code, 1, silent.stderr);
+    assert.match(silent.stderr, /SseError kind=network: .*idleTimeout/);
   });
 
   test("--max-retries N: fails after N failed reconnections; each note gives its cause", async () => {
