@@ -7,7 +7,7 @@
 //! ID, or [`ID_UNCHANGED`] when it is the same as the previous event's. The JS wrapper slices
 //! the events out of `text` as they are asked for.
 
-use crate::parser::{Event, Sink};
+use crate::parser::{join, Event, Sink};
 
 /// In `lens`, an ID length meaning "the same last event ID as the event before".
 pub const ID_UNCHANGED: u32 = u32::MAX;
@@ -80,18 +80,50 @@ impl Sink for Batch {
             self.push_lens([0, data_len, ID_UNCHANGED]);
             return;
         }
-        let id = if event.id_changed { event.last_event_id } else { "" };
-        self.text.reserve(event.raw_type.len() + event.data.len() + id.len());
-        // SAFETY (each push): the room for all three was reserved just above.
-        let type_len = unsafe { self.push(event.raw_type, false) };
-        let data_len = unsafe { self.push(event.data, event.data_is_ascii) };
-        // A changed ID is pushed even when empty: its length 0 says "the ID is now empty".
-        let id_len = if event.id_changed { unsafe { self.push(id, false) } } else { ID_UNCHANGED };
-        self.push_lens([type_len, data_len, id_len]);
+        self.push_event(event, &[event.data.as_bytes()]);
+    }
+
+    /// Copies the pieces of a long ASCII event into the text, where the default would join them
+    /// first (a second copy of the whole event in wasm memory).
+    fn event_in_pieces(&mut self, event: Event<'_>, pieces: &[&[u8]]) {
+        if event.data_is_ascii {
+            self.push_event(event, pieces);
+        } else {
+            let data = join(pieces, false);
+            self.push_event(Event { data: &data, ..event }, &[data.as_bytes()]);
+        }
     }
 
     fn retry(&mut self, millis: u64) {
         self.retry = Some(millis);
+    }
+}
+
+impl Batch {
+    /// Appends an event whose data is `data` joined (UTF-8; `event.data` is ignored).
+    #[inline(always)]
+    fn push_event(&mut self, event: Event<'_>, data: &[&[u8]]) {
+        let id = if event.id_changed { event.last_event_id } else { "" };
+        let data_bytes: usize = data.iter().map(|piece| piece.len()).sum();
+        let needed = event.raw_type.len() + data_bytes + id.len();
+        if self.text.is_empty() {
+            // A long event alone in its batch: no room to spare on top of its size.
+            self.text.reserve_exact(needed);
+        } else {
+            self.text.reserve(needed);
+        }
+        // SAFETY (each push): the room for all of them was reserved just above.
+        let type_len = unsafe { self.push(event.raw_type, false) };
+        let start = self.text.len();
+        for piece in data {
+            // SAFETY: the pieces are UTF-8 (the data of a `str`, or ASCII pieces), and joined they
+            // end on a character boundary, so the text stays UTF-8.
+            unsafe { append(self.text.as_mut_vec(), piece) };
+        }
+        let data_len = if event.data_is_ascii { saturate(data_bytes) } else { utf16_len(&self.text[start..]) };
+        // A changed ID is pushed even when empty: its length 0 says "the ID is now empty".
+        let id_len = if event.id_changed { unsafe { self.push(id, false) } } else { ID_UNCHANGED };
+        self.push_lens([type_len, data_len, id_len]);
     }
 }
 
@@ -152,6 +184,31 @@ mod tests {
         for s in ["", "abc", "\u{e9}", "\u{20ac}x", "\u{1f600}", "a\u{1f600}\u{e9}\u{fffd}"] {
             assert_eq!(utf16_len(s) as usize, s.encode_utf16().count(), "{s}");
         }
+    }
+
+    #[test]
+    fn packs_long_events_from_their_pieces() {
+        let (input, _) = crate::parser::tests::long_events();
+        // The same events, read one at a time into a batch of their own and through the
+        // default `event_in_pieces` (which joins the pieces and calls `event`).
+        struct Joined(Batch);
+        impl Sink for Joined {
+            fn event(&mut self, event: Event<'_>) {
+                self.0.event(event);
+            }
+        }
+        let mut joined = Joined(Batch::default());
+        Parser::new(1 << 24).feed(&input, &mut joined).unwrap();
+        for size in [input.len(), 65536, 99991] {
+            let mut parser = Parser::new(1 << 24);
+            let mut batch = Batch::default();
+            for chunk in input.chunks(size) {
+                parser.feed(chunk, &mut batch).unwrap();
+            }
+            assert!(batch.text == joined.0.text, "chunks of {size}");
+            assert_eq!(batch.lens, joined.0.lens, "chunks of {size}");
+        }
+        assert_eq!(joined.0.lens.len(), 9);
     }
 
     #[test]

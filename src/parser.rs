@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 
+use data::DataBuffer;
 use scan::scan_line;
 
 use crate::error::decimal;
@@ -57,6 +58,27 @@ pub trait Sink {
     fn event(&mut self, event: Event<'_>);
     /// A valid `retry` field set the reconnection time, in milliseconds (saturated at `u64::MAX`).
     fn retry(&mut self, _millis: u64) {}
+    /// An event whose data the parser holds in pieces because it is long (over 256 KiB; see
+    /// `src/parser/data.rs`): `event.data` is empty and `pieces`, joined, are the data's UTF-8
+    /// bytes, to be decoded as [`join`] does (they are all ASCII when `event.data_is_ascii`).
+    /// The default joins them and calls [`Sink::event`]; a sink that copies the data anyway can
+    /// copy the pieces instead, and so hold a long event's data once, not twice.
+    fn event_in_pieces(&mut self, event: Event<'_>, pieces: &[&[u8]]) {
+        let data = join(pieces, event.data_is_ascii);
+        self.event(Event { data: &data, ..event });
+    }
+}
+
+/// The data of [`Sink::event_in_pieces`] as one string: the pieces joined, invalid UTF-8 replaced
+/// with U+FFFD as everywhere else. `ascii` says that the pieces are known to be ASCII.
+pub fn join(pieces: &[&[u8]], ascii: bool) -> String {
+    let joined = pieces.concat();
+    if ascii {
+        debug_assert!(joined.is_ascii());
+        // SAFETY: the caller knows the bytes are ASCII, which is valid UTF-8.
+        return unsafe { String::from_utf8_unchecked(joined) };
+    }
+    String::from_utf8(joined).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// Why the parser stopped.
@@ -112,7 +134,7 @@ pub struct Parser {
     /// Bytes of a line that started in an earlier chunk and has not ended yet.
     line: Vec<u8>,
     /// The data buffer of the spec: each `data` value followed by LF.
-    data: Vec<u8>,
+    data: DataBuffer,
     /// Whether `data` is all ASCII, kept as it is filled so that dispatch need not scan it again.
     data_ascii: bool,
     /// The event type buffer of the spec.
@@ -145,7 +167,7 @@ impl Parser {
         Parser {
             max_event_bytes,
             line: Vec::new(),
-            data: Vec::new(),
+            data: DataBuffer::default(),
             data_ascii: true,
             event_type: Vec::new(),
             id_buffer: Vec::new(),
@@ -194,11 +216,10 @@ impl Parser {
         self.bom_matched = Some(0);
         self.failed = None;
         // Release the memory of a huge event instead of keeping it for the next connection.
-        for buffer in [&mut self.line, &mut self.data] {
-            if buffer.capacity() > 64 * 1024 {
-                *buffer = Vec::new();
-            }
+        if self.line.capacity() > 64 * 1024 {
+            self.line = Vec::new();
         }
+        self.data.release();
     }
 
     /// Parses one chunk of the body, reporting events and retry values to `sink` as soon as they
@@ -257,7 +278,7 @@ impl Parser {
                     self.data.extend_from_slice(head);
                     self.data_ascii &= scan.ascii;
                     self.check_size(prefix + self.data.len())?;
-                    self.data.push(b'\n');
+                    self.data.extend_from_slice(b"\n");
                 }
                 Partial::Line if self.line.is_empty() => {
                     self.process_line(head, scan.ascii, sink)?;
@@ -370,8 +391,14 @@ impl Parser {
                             emit(sink, value, ascii, event_type, &self.last_event_id, &mut self.id_changed);
                         }
                         Data::Buffer => {
-                            let data = &self.data[..self.data.len() - 1];
-                            emit(sink, data, self.data_ascii, event_type, &self.last_event_id, &mut self.id_changed);
+                            emit_buffered(
+                                sink,
+                                &self.data,
+                                self.data_ascii,
+                                event_type,
+                                &self.last_event_id,
+                                &mut self.id_changed,
+                            );
                             self.data.clear();
                             self.data_ascii = true;
                         }
@@ -412,7 +439,6 @@ impl Parser {
                 Field::Data => match data {
                     Data::None => data = Data::Range(value, scan.ascii),
                     Data::Range(first, first_ascii) => {
-                        self.data.reserve(first.len() + value.len() + 2);
                         self.append_data(first, first_ascii);
                         self.append_data(value, scan.ascii);
                         data = Data::Buffer;
@@ -469,7 +495,6 @@ impl Parser {
                     if let Some(&first) = after.first() {
                         let prefix = if first == b' ' { 6 } else { 5 };
                         let value = &self.line[prefix..];
-                        self.data.reserve(value.len() + 1);
                         self.data.extend_from_slice(value);
                         self.data_ascii &= value.is_ascii();
                         self.line.clear();
@@ -568,9 +593,7 @@ impl Parser {
     #[inline]
     fn append_data(&mut self, value: &[u8], ascii: bool) {
         self.data_ascii &= ascii || value.is_ascii();
-        self.data.reserve(value.len() + 1);
-        self.data.extend_from_slice(value);
-        self.data.push(b'\n');
+        self.data.push_line(value);
     }
 
     /// "When the user agent is required to dispatch the event" (§9.2.6), with the data buffer.
@@ -582,12 +605,9 @@ impl Parser {
             self.event_type.clear();
             return;
         }
-        // 3. "If the data buffer's last character is a U+000A LINE FEED (LF) character, then
-        //    remove the last character from the data buffer." It always is: every data field
-        //    appends one.
-        let data = &self.data[..self.data.len() - 1];
+        // 3. (in `emit_buffered`) The final LF is removed.
         let event_type = (&self.event_type[..], self.event_type.is_ascii());
-        emit(sink, data, self.data_ascii, event_type, &self.last_event_id, &mut self.id_changed);
+        emit_buffered(sink, &self.data, self.data_ascii, event_type, &self.last_event_id, &mut self.id_changed);
         // 6. "Set the data buffer and the event type buffer to the empty string."
         self.data.clear();
         self.data_ascii = true;
@@ -604,6 +624,27 @@ impl Parser {
             self.id_buffer = id;
         }
     }
+}
+
+/// [`emit`] for the data buffer, without its final LF (step 3: "If the data buffer's last character
+/// is a U+000A LINE FEED (LF) character, then remove the last character from the data buffer." It
+/// always is: every data field appends one.) Long data goes to the sink in pieces.
+fn emit_buffered(
+    sink: &mut impl Sink,
+    data: &DataBuffer,
+    data_is_ascii: bool,
+    (event_type, type_is_ascii): (&[u8], bool),
+    last_event_id: &str,
+    id_changed: &mut bool,
+) {
+    if let Some(data) = data.as_one() {
+        let data = &data[..data.len() - 1];
+        return emit(sink, data, data_is_ascii, (event_type, type_is_ascii), last_event_id, id_changed);
+    }
+    let raw_type = if type_is_ascii { ascii(event_type) } else { decode(event_type) };
+    let event =
+        Event { raw_type: &raw_type, data: "", data_is_ascii, last_event_id, id_changed: std::mem::take(id_changed) };
+    sink.event_in_pieces(event, &data.pieces(1));
 }
 
 /// Steps 4 and 5 of dispatch: the event, with `data` (`data_is_ascii` when known to be ASCII)
@@ -720,6 +761,7 @@ fn ascii(bytes: &[u8]) -> Cow<'_, str> {
     Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) })
 }
 
+mod data;
 mod scan;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -248,6 +248,36 @@ fn a_long_line_is_linear() {
     }
 }
 
+/// Events longer than a piece of the data buffer (`data::PIECE`), with lines, a character split
+/// and an invalid byte at piece boundaries, read whole and in chunks of several sizes.
+pub(crate) fn long_events() -> (Vec<u8>, [[String; 3]; 3]) {
+    let piece = super::data::PIECE;
+    let a = "a".repeat(piece - 3);
+    let b = format!("\u{e9}{}\u{1f600}{}", "b".repeat(piece - 4), "c".repeat(piece + 5));
+    let c = "d".repeat(2 * piece + 1);
+    let mut input = Vec::new();
+    input.extend_from_slice(format!("event: e\nid: 7\ndata: {a}\ndata: {b}\n").as_bytes());
+    input.extend_from_slice(b"data:\xff\n\ndata: ");
+    input.extend_from_slice(c.as_bytes());
+    input.extend_from_slice(b"\r\n\r\ndata: x\n\n");
+    let (e, message, id) = ("e".to_owned(), "message".to_owned(), "7".to_owned());
+    let expected =
+        [[e, format!("{a}\n{b}\n\u{fffd}"), id.clone()], [message.clone(), c, id.clone()], [message, "x".into(), id]];
+    (input, expected)
+}
+
+#[test]
+fn long_events_are_held_in_pieces_and_read_the_same() {
+    let (input, expected) = long_events();
+    let expected: Vec<Out> = expected.iter().map(|[t, d, i]| ev(t, d, i)).collect();
+    for size in [input.len(), 1, 4096, 65536, 99991, 300_000] {
+        let (out, _) = run_chunks(1 << 24, input.chunks(size));
+        assert_eq!(out, expected, "chunks of {size}");
+    }
+    let (out, _) = run_chunks(1 << 24, random_chunks(&input, 3));
+    assert_eq!(out, expected, "random chunks");
+}
+
 #[test]
 fn scan_line_matches_a_plain_scan() {
     let mut rng = Lcg(7);
