@@ -488,6 +488,14 @@ impl Parser {
                     self.partial = Partial::Comment;
                     return Ok(());
                 }
+                // A long `data` line that starts in this chunk: straight to the data buffer.
+                if let (true, [b'd', b'a', b't', b'a', b':', first, ..]) = (self.line.is_empty(), rest) {
+                    let prefix = if *first == b' ' { 6 } else { 5 };
+                    self.data.extend_from_slice(&rest[prefix..]);
+                    self.data_ascii &= ascii;
+                    self.partial = Partial::Data { prefix };
+                    return self.check_size(prefix + self.data.len());
+                }
                 self.line.extend_from_slice(rest);
                 // Once a `data:` line is known to be one (and whether a space follows the colon),
                 // its value goes straight to the data buffer: a long data line is copied once.

@@ -20,14 +20,43 @@ pub(super) fn scan_line(bytes: &[u8]) -> LineScan {
     let mut high = {
         use simd::*;
         let mut seen = zero();
-        while at + 16 <= bytes.len() {
-            // SAFETY: `at + 16 <= bytes.len()`, so the 16 bytes read are in the slice.
+        // The end of the line in `hits` (bits of the bytes from `at`), and the ASCII check of the
+        // bytes before it: those in `high` (bits of the same bytes) and those already `seen`.
+        let found = |at: usize, hits: u32, high: u32, seen: Block| {
+            let end = hits.trailing_zeros();
+            let high_before = high & ((1 << end) - 1);
+            LineScan { end: Some(at + end as usize), ascii: high_before == 0 && high_mask(seen) == 0 }
+        };
+        // Sixteen bytes first, on their own (most lines are short), then 32 at a time.
+        let mut step = 16;
+        while at + step <= bytes.len() {
+            // SAFETY: `at + step <= bytes.len()` and `step` is 16 or 32: the bytes read are in the slice.
+            let block = unsafe { load(bytes.as_ptr().add(at)) };
+            let hits = line_end_mask(block);
+            if step == 16 {
+                if hits != 0 {
+                    return found(at, hits, high_mask(block), seen);
+                }
+                seen = or(seen, block);
+                at += 16;
+                step = 32;
+                continue;
+            }
+            // SAFETY: as above.
+            let next = unsafe { load(bytes.as_ptr().add(at + 16)) };
+            let hits = hits | line_end_mask(next) << 16;
+            if hits != 0 {
+                return found(at, hits, high_mask(block) | high_mask(next) << 16, seen);
+            }
+            seen = or(seen, or(block, next));
+            at += 32;
+        }
+        if at + 16 <= bytes.len() {
+            // SAFETY: as above.
             let block = unsafe { load(bytes.as_ptr().add(at)) };
             let hits = line_end_mask(block);
             if hits != 0 {
-                let end = hits.trailing_zeros();
-                let high_before = high_mask(block) & ((1 << end) - 1);
-                return LineScan { end: Some(at + end as usize), ascii: high_before == 0 && high_mask(seen) == 0 };
+                return found(at, hits, high_mask(block), seen);
             }
             seen = or(seen, block);
             at += 16;
