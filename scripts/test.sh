@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: every test. Installs what is missing, builds the package, then runs
 #   0. npm run lint (scripts/lint.sh): cargo fmt --check, clippy native and wasm32, Biome,
-#   1. the Rust tests (parser, policy, batch) natively with cargo test, and a short fuzzing pass,
+#   1. the Rust tests (parser, policy, batch) natively with cargo test; the Rust face, body reader
+#      and timer in headless Chromium (wasm-bindgen-test) and the example Rust app, against the
+#      real test SSE server (scripts/rust-browser-tests.sh); a short fuzzing pass,
 #   2. the type check of the tests and examples against the package's .d.ts,
 #   3. the shared JS suite on the built package in Node and in headless Chromium,
 #      against the real test SSE server the suite starts on loopback,
@@ -14,6 +16,8 @@ bash scripts/lint.sh
 node scripts/build.mjs
 echo "[test] cargo test (native)"
 cargo test --quiet
+echo "[test] the Rust face in headless Chromium: wasm-bindgen-test and the example app (scripts/rust-browser-tests.sh)"
+bash scripts/rust-browser-tests.sh
 echo "[test] fuzzing the parser: random streams, then 20 s of libFuzzer (fuzz/run.sh)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash fuzz/run.sh
 echo "[test] tsc --noEmit (strict)"

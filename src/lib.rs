@@ -50,6 +50,9 @@ mod request;
 mod signal;
 mod source;
 mod sys;
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod test_hooks;
 mod timer;
 
 pub use error::Error;

@@ -11,6 +11,7 @@ const TYPES = {
   ".map": "application/json",
   ".png": "image/png",
   ".ico": "image/x-icon",
+  ".wasm": "application/wasm",
 };
 
 /**

@@ -17,6 +17,7 @@ export function launch() {
  */
 export async function appResult(browser, url, timeout = 30_000) {
   const page = await browser.newPage();
+  /** @type {string[]} */
   const problems = [];
   page.on("console", (message) => {
     if (message.type() === "error" || message.type() === "warning")
@@ -34,7 +35,11 @@ export async function appResult(browser, url, timeout = 30_000) {
   }
 }
 
-/** Serves the files of `root` on 127.0.0.1 (any free port), as the demo server serves its page. */
+/**
+ * Serves the files of `root` on 127.0.0.1 (any free port), as the demo server serves its page.
+ * @param {string} root an absolute folder
+ * @returns {Promise<{ origin: string, close: () => Promise<unknown> }>}
+ */
 export function serveStatic(root) {
   const server = http.createServer(serveFiles(root));
   return new Promise((resolve) => {
