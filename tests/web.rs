@@ -183,9 +183,40 @@ async fn an_error_status_ends_the_stream_with_its_status_and_body() {
 }
 
 #[wasm_bindgen_test]
+async fn another_mime_type_ends_the_stream_with_an_error_and_204_ends_it_without() {
+    let mut source = EventSource::new(&url("/type?ct=text/plain")).unwrap();
+    let mut items = collect(&mut source).await;
+    assert_eq!(items.len(), 1, "one error, then the end: {items:?}");
+    let error = items.pop().unwrap().unwrap_err();
+    let Error::ContentType { content_type, status, body, .. } = &error else { panic!("{error:?}") };
+    assert_eq!((content_type.as_deref(), *status, body.as_str()), (Some("text/plain"), 200, "data: typed\n\n"));
+
+    let mut source = EventSource::new(&url("/no-content")).unwrap();
+    assert!(collect(&mut source).await.is_empty());
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+}
+
+#[wasm_bindgen_test]
 async fn an_invalid_url_is_an_error_from_build() {
     let error = EventSource::builder("http://[::1").build().err().expect("an invalid URL must not build");
     assert!(matches!(error, Error::InvalidUrl { ref url } if url == "http://[::1"), "{error:?}");
+}
+
+#[wasm_bindgen_test]
+async fn invalid_options_are_errors_from_build() {
+    let base = || EventSource::builder("http://127.0.0.1:9/never-connected");
+    let cases = [
+        ("a header name fetch refuses", base().header("bad name", "v").build().err()),
+        ("a header value with LF", base().header("X-A", "a\nb").build().err()),
+        ("a last event ID with LF", base().last_event_id("4\n2").build().err()),
+        ("a body with GET", base().body("x").build().err()),
+        ("max_event_bytes(0)", base().max_event_bytes(0).build().err()),
+    ];
+    for (case, error) in cases {
+        let error = error.unwrap_or_else(|| panic!("{case}: built"));
+        assert!(matches!(error, Error::InvalidOption { .. }), "{case}: {error:?}");
+        assert_eq!(error.kind(), "option");
+    }
 }
 
 /// A source on `/stream` (an event every 50 ms, forever) that has read one event.
