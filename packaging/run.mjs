@@ -52,6 +52,7 @@ const EXPECTED_FILES = [
   "types.d.ts",
   "wasm/bytes.js",
   "wasm/rust_eventsource.js",
+  "wasm/types.d.ts",
 ];
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */

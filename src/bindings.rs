@@ -20,6 +20,11 @@ use crate::source::Source;
 
 #[wasm_bindgen(typescript_custom_section)]
 const CALLBACK_TYPES: &str = r#"
+/**
+ * Headers as `fetch` takes them: a `Headers`, a record or name/value pairs (readonly arrays too).
+ * Spelled out rather than the DOM lib's `HeadersInit`, which a Node-only project lacks.
+ */
+export type SseHeadersInit = Headers | Readonly<Record<string, string>> | readonly (readonly [string, string])[];
 /** 0 CONNECTING, 1 OPEN, 2 CLOSED, as `EventSource.readyState`. */
 export type ReadyState = 0 | 1 | 2;
 /** Called when a response is accepted, before its body is read; may throw (or reject) to stop. */

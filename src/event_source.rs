@@ -22,10 +22,11 @@ use crate::source::{Collect, Source};
 /// One event, as `EventSource` dispatches it (a `MessageEvent`'s `type`, `data` and
 /// `lastEventId`). In JS, the same fields arrive as a plain object of type `SseEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
-#[serde(rename = "SseEvent")]
+#[tsify(rename = "SseEvent")]
 pub struct Event {
     /// The `event` field of the block, or `"message"` when it had none.
     #[serde(rename = "type")]
+    #[tsify(type = "string")]
     pub event_type: String,
     /// The `data` lines joined with LF.
     pub data: String,

@@ -124,10 +124,11 @@ impl Options {
             }
             options.body = raw.body;
         }
+        const CREDENTIALS: &str = r#""omit", "same-origin" or "include""#;
         options.credentials = match raw.credentials {
             Field::Absent => options.credentials,
-            Field::Given(credentials) => credentials.into(),
-            Field::Wrong => return Err(wrong(init, "credentials", r#""omit", "same-origin" or "include""#)),
+            Field::Given(name) => credentials(&name).ok_or_else(|| wrong(init, "credentials", CREDENTIALS))?,
+            Field::Wrong => return Err(wrong(init, "credentials", CREDENTIALS)),
         };
         options.last_event_id = raw.last_event_id.or(init, "lastEventId", "a string", String::new())?;
         let retry = &mut options.retry;
@@ -203,22 +204,13 @@ impl<T> Field<T> {
     }
 }
 
-/// The fetch credentials mode.
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum Credentials {
-    Omit,
-    SameOrigin,
-    Include,
-}
-
-impl From<Credentials> for RequestCredentials {
-    fn from(credentials: Credentials) -> RequestCredentials {
-        match credentials {
-            Credentials::Omit => RequestCredentials::Omit,
-            Credentials::SameOrigin => RequestCredentials::SameOrigin,
-            Credentials::Include => RequestCredentials::Include,
-        }
+/// The fetch credentials mode named `name`.
+fn credentials(name: &str) -> Option<RequestCredentials> {
+    match name {
+        "omit" => Some(RequestCredentials::Omit),
+        "same-origin" => Some(RequestCredentials::SameOrigin),
+        "include" => Some(RequestCredentials::Include),
+        _ => None,
     }
 }
 
@@ -228,74 +220,74 @@ impl From<Credentials> for RequestCredentials {
 #[serde(rename_all = "camelCase", default)]
 pub struct RustEventSourceInit {
     /// The HTTP method (default `"GET"`).
-    #[tsify(optional, type = "string")]
+    #[tsify(optional, type = "string | undefined")]
     method: Field<String>,
     /// Headers sent on every attempt; a function is called before each attempt (a token
     /// refreshed between reconnections). `Accept` and `Last-Event-ID` are set by the source.
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(
-        optional,
-        type = "HeadersInit | readonly (readonly [string, string])[] | (() => HeadersInit | readonly (readonly [string, string])[] | Promise<HeadersInit | readonly (readonly [string, string])[]>)"
-    )]
+    #[tsify(optional, type = "SseHeadersInit | (() => SseHeadersInit | Promise<SseHeadersInit>) | undefined")]
     headers: JsValue,
     /// The request body, as `fetch` takes it (not with GET or HEAD).
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "BodyInit | ArrayBufferView | null")]
+    #[tsify(
+        optional,
+        type = "string | ArrayBuffer | ArrayBufferView | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array> | null | undefined"
+    )]
     body: JsValue,
     /// The fetch credentials mode (default `"same-origin"`).
-    #[tsify(optional, type = "RequestCredentials")]
-    credentials: Field<Credentials>,
+    #[tsify(optional, type = "\"omit\" | \"same-origin\" | \"include\" | undefined")]
+    credentials: Field<String>,
     /// The last event ID to start from, sent as `Last-Event-ID` (default `""`).
-    #[tsify(optional, type = "string")]
+    #[tsify(optional, type = "string | undefined")]
     last_event_id: Field<String>,
     /// Reconnect after the body ends or the connection breaks (default: for GET only).
-    #[tsify(optional, type = "boolean")]
+    #[tsify(optional, type = "boolean | undefined")]
     reconnect: Field<bool>,
     /// The reconnection time in ms until the server sends `retry:` (default 3000).
-    #[tsify(optional, type = "number")]
+    #[tsify(optional, type = "number | undefined")]
     retry_delay: Field<f64>,
     /// Double the delay after each consecutive failed attempt, with jitter (default false).
-    #[tsify(optional, type = "boolean")]
+    #[tsify(optional, type = "boolean | undefined")]
     backoff: Field<bool>,
     /// The most backoff grows the delay to, in ms (default 30000).
-    #[tsify(optional, type = "number")]
+    #[tsify(optional, type = "number | undefined")]
     max_retry_delay: Field<f64>,
     /// The least wait in ms before reconnecting after a connection that delivered no event or a
     /// failed attempt (default 100: at most about ten empty connections a second, whatever
     /// `retryDelay`, `retry:` or `onRetry` ask for); 0 removes the floor.
-    #[tsify(optional, type = "number")]
+    #[tsify(optional, type = "number | undefined")]
     min_retry_delay: Field<f64>,
     /// How many consecutive failed attempts are retried (default Infinity). A connection that
     /// ends without delivering any event counts as a failed attempt.
-    #[tsify(optional, type = "number")]
+    #[tsify(optional, type = "number | undefined")]
     max_retries: Field<f64>,
     /// Statuses answered by retrying (honouring `Retry-After`) instead of failing.
-    #[tsify(optional, type = "readonly number[]")]
+    #[tsify(optional, type = "readonly number[] | undefined")]
     retry_statuses: Field<Vec<f64>>,
     /// Milliseconds without progress on any wait on the server (the response headers, each body
     /// read, an error body) after which the connection counts as lost (default 0: never).
-    #[tsify(optional, type = "number")]
+    #[tsify(optional, type = "number | undefined")]
     idle_timeout: Field<f64>,
     /// The largest line or event data in bytes; larger ends the stream with `event-too-large`
     /// (default 8 MiB).
-    #[tsify(optional, type = "number")]
+    #[tsify(optional, type = "number | undefined")]
     max_event_bytes: Field<f64>,
     /// A `fetch`-compatible function to call instead of the global `fetch`.
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "typeof fetch")]
+    #[tsify(optional, type = "((input: string, init: RequestInit) => Promise<Response>) | undefined")]
     fetch: JsValue,
     /// Called when a response is accepted, before its body is read; may throw to stop.
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "OnOpen")]
+    #[tsify(optional, type = "OnOpen | undefined")]
     on_open: JsValue,
     /// Called before each wait to reconnect; returns a new delay, `false` to stop, or nothing.
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "OnRetry")]
+    #[tsify(optional, type = "OnRetry | undefined")]
     on_retry: JsValue,
     /// Closes the source when aborted; an abort whose reason is a `TimeoutError` rejects the
     /// iteration with that reason.
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "AbortSignal")]
+    #[tsify(optional, type = "AbortSignal | undefined")]
     signal: JsValue,
 }
 
@@ -313,29 +305,22 @@ impl RustEventSourceInit {
     }
 }
 
-/// The options of `SseParser.create(init)`.
-#[derive(Deserialize, Tsify, Default)]
-#[serde(rename_all = "camelCase", default)]
+/// The options of `SseParser.create(init)`. Only its TypeScript type is generated: they are read
+/// as a [`RustEventSourceInit`], so that one deserializer serves both.
+#[derive(Tsify)]
+#[serde(rename_all = "camelCase")]
 pub struct SseParserInit {
     /// The largest line or event data in bytes (default 8 MiB).
-    #[tsify(optional, type = "number")]
-    max_event_bytes: Field<f64>,
+    #[tsify(optional, type = "number | undefined")]
+    pub max_event_bytes: f64,
     /// The last event ID to start from (default `""`).
-    #[tsify(optional, type = "string")]
-    last_event_id: Field<String>,
+    #[tsify(optional, type = "string | undefined")]
+    pub last_event_id: String,
 }
 
 /// The checked options of a parser: the event size limit and the initial last event ID.
 pub(crate) fn parser_options(init: &JsValue) -> Result<(usize, String), Error> {
-    if !(init.is_undefined() || init.is_null() || init.is_object()) {
-        return Err(Error::type_error("init", "an object", describe(init)));
-    }
-    let raw: SseParserInit = if init.is_object() {
-        serde_wasm_bindgen::from_value(init.clone())
-            .map_err(|_| Error::type_error("init", "an object", describe(init)))?
-    } else {
-        SseParserInit::default()
-    };
+    let raw = RustEventSourceInit::read(init)?;
     let max_event_bytes = match count(init, "maxEventBytes", raw.max_event_bytes, AT_LEAST_ONE, 1.0)? {
         Some(max) => max.min(usize::MAX as f64) as usize,
         None => DEFAULT_MAX_EVENT_BYTES,

@@ -84,7 +84,7 @@ pub(crate) fn js_message(error: &JsValue) -> Option<String> {
         current = cause;
     }
     Some(match innermost {
-        Some(inner) if inner != outer && !outer.contains(&inner) => [&outer, ": ", &inner].concat(),
+        Some(inner) if !outer.ends_with(&inner) => [&outer, ": ", &inner].concat(),
         _ => outer,
     })
 }

@@ -67,11 +67,11 @@ class Core {
     const signal = init?.signal;
     if (signal) {
       if (signal.aborted) {
-        this.finish();
+        this.abort(signal);
         return;
       }
       this.signal = signal;
-      this.onAbort = () => this.close();
+      this.onAbort = () => this.abort(signal);
       signal.addEventListener("abort", this.onAbort, { once: true });
     }
     // Connect at once, as EventSource does: the first batch is fetched before anyone asks.
@@ -81,6 +81,22 @@ class Core {
   close(): void {
     this.error = undefined;
     this.finish();
+  }
+
+  /**
+   * The signal aborted: the source closes. A plain `abort()` ends the iteration as `close()` does;
+   * a `TimeoutError` reason (`AbortSignal.timeout(ms)`) rejects it with that reason, as `fetch`
+   * rejects.
+   */
+  abort(signal: AbortSignal): void {
+    const reason: unknown = signal.reason;
+    const timedOut = typeof reason === "object" && reason !== null && (reason as Error).name === "TimeoutError";
+    if (timedOut) {
+      if (!this.finished) this.error = reason;
+      this.finish();
+    } else {
+      this.close();
+    }
   }
 
   /** The one close path: every way of ending a source comes here. Idempotent. */
