@@ -71,7 +71,7 @@ cpSync(join(out, "rust_eventsource.d.ts"), join(glueDir, "rust_eventsource.d.ts"
 // .d.ts, before its classes and init functions: they ship alone as wasm/types.d.ts, which the
 // wrapper's types.ts re-exports.
 const glueTypes = readFileSync(join(out, "rust_eventsource.d.ts"), "utf8");
-const firstItem = glueTypes.search(/^export (class|function|type InitInput)/m);
+const firstItem = glueTypes.search(/^(export |declare )(class|function|type InitInput)/m);
 if (firstItem < 0 || !glueTypes.includes("export interface RustEventSourceInit"))
   throw new Error("build: wasm-bindgen .d.ts changed; update the generated types extraction");
 writeFileSync(
