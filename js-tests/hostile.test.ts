@@ -274,6 +274,32 @@ describe("7. a content-type error carries status and body, as a status error doe
 });
 
 describe("8. the signal: a TimeoutError reason rejects, a plain abort ends with done", () => {
+  it("AbortSignal.timeout(ms): the pending step rejects with the signal's reason (a TimeoutError), the connection closes", async () => {
+    const key = uniqueKey("signal-timeout");
+    const signal = AbortSignal.timeout(500);
+    const source = open(`${origin}/hang?key=${key}`, { signal });
+    const steps = iterate(source);
+    const error = await rejectionWithin(steps.next(), 6_000);
+    expect(error).not.toBe("timeout");
+    expect(error).toBe(signal.reason);
+    expect((error as Error).name).toBe("TimeoutError");
+    expect(source.readyState).toBe(2);
+    await expectServerClosed(key);
+    expect(await steps.next()).toEqual(DONE);
+  });
+
+  it("a signal that timed out before construction: the first step rejects with its reason, no request", async () => {
+    const key = uniqueKey("signal-timed-out");
+    const signal = AbortSignal.timeout(1);
+    await vi.waitFor(() => expect(signal.aborted).toBe(true), { timeout: 2_000, interval: 10 });
+    const source = open(`${origin}/hang?key=${key}`, { signal });
+    const error = await rejection(iterate(source).next());
+    expect(error).toBe(signal.reason);
+    expect((error as Error).name).toBe("TimeoutError");
+    await timeout(100);
+    expect(await serverStats(key)).toBeNull();
+  });
+
   it("abort(reason) with a reason other than a TimeoutError ends with done, as abort() does", async () => {
     const key = uniqueKey("signal-reason");
     const controller = new AbortController();
