@@ -31,6 +31,7 @@ const CONFIG = smoke
       memory: { bytes: 8 * MiB, peerBytes: 8 * MiB, shapes: ["typical", "large"] },
       cycles: { n: 200, warmup: 50 },
       profile: { bytes: 256 * 1024, runs: 2 },
+      bigEvent: { bytes: 5e6 },
     }
   : {
       parse: { bytes: 8 * MiB, rounds: 9, warmup: 2 },
@@ -39,6 +40,7 @@ const CONFIG = smoke
       memory: { bytes: 256 * MiB, peerBytes: 64 * MiB, shapes: ["typical", "large"] },
       cycles: { n: 10_000, warmup: 1000 },
       profile: { bytes: 8 * MiB, runs: 4 },
+      bigEvent: { bytes: 50e6 },
     };
 
 const MEMORY_CLIENTS = [
@@ -110,6 +112,40 @@ async function heapAfterGc(page, cdp) {
   const { usedSize } = await cdp.send("Runtime.getHeapUsage");
   const wasm = await page.evaluate(() => globalThis.bench.libs.wasmMemoryBytes());
   return { heap: usedSize, wasm };
+}
+
+/**
+ * `cargo bench --bench parse`: the parser and batch alone, natively. The best of three runs of 40
+ * rounds per shape, as the machine is shared and a round can lose its core to other work.
+ */
+function nativeBench() {
+  const env = {
+    ...process.env,
+    ROUNDS: "40",
+    PATH: `${join(process.env.HOME ?? "", ".cargo", "bin")}:${process.env.PATH}`,
+  };
+  const best = new Map();
+  for (let run = 0; run < 3; run++) {
+    const out = execFileSync("cargo", ["bench", "--quiet", "--bench", "parse"], {
+      cwd: root,
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const rows = [...out.matchAll(/^\s*(\w+):\s+([\d.]+) MB\/s\s+([\d.]+) M events\/s/gm)];
+    if (rows.length !== SHAPE_NAMES.length) throw new Error(`cargo bench: unexpected output\n${out}`);
+    for (const [, shape, mbps, meps] of rows) {
+      if (!best.has(shape) || Number(mbps) > best.get(shape).mbps)
+        best.set(shape, { shape, mbps: Number(mbps), meps: Number(meps) });
+    }
+  }
+  return [...best.values()];
+}
+
+/** Peak wasm memory while one event of `bytes` goes through `mode` (bench/big-event.js, a fresh Node). */
+function bigEvent(mode, bytes) {
+  const out = execFileSync(process.execPath, [join(here, "big-event.js"), mode, String(bytes)], { encoding: "utf8" });
+  return JSON.parse(out);
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -198,6 +234,14 @@ async function main() {
     // 5. Size first: it needs no server and fails fast if pkg/ is broken.
     results.size = await measureSizes(root, here);
     log(`size: ours ${results.size.ours.minGzip} bytes min+gzip`);
+
+    // 0. The Rust core alone (cargo bench), and wasm memory for one big event (fresh processes).
+    if (!smoke) {
+      results.native = nativeBench();
+      log(`native: ${results.native.map((r) => `${r.shape} ${r.mbps} MB/s`).join(", ")}`);
+    }
+    results.bigEvent = ["parser", "source"].map((mode) => bigEvent(mode, CONFIG.bigEvent.bytes));
+    log(`big event: ${results.bigEvent.map((r) => `${r.mode} +${r.peak - r.before} B`).join(", ")}`);
 
     // 1. Parse throughput.
     results.parse = { chromium: {}, node: {} };
@@ -301,6 +345,12 @@ async function main() {
   const svgPath = join(root, smoke ? join("bench", ".out", "BENCHMARKS.svg") : "BENCHMARKS.svg");
   writeFileSync(mdPath, markdown);
   writeFileSync(svgPath, svg);
+  // Formatted as the lint wants it (npm run lint checks the Markdown with Biome too).
+  try {
+    execFileSync(join(root, "node_modules", ".bin", "biome"), ["format", "--write", mdPath], { stdio: "ignore" });
+  } catch (error) {
+    log(`biome format ${mdPath} failed (${error.message}); run npm run format`);
+  }
   log(`wrote ${mdPath} and ${svgPath} in ${results.seconds.toFixed(0)} s; targets missed: ${misses.length}`);
   for (const miss of misses) log(`  MISS ${miss}`);
 }

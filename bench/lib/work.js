@@ -99,6 +99,41 @@ export const PARSE_VARIANTS = {
 };
 
 /**
+ * What no parser can beat on the same input, as rows of the parse table (not checked against the
+ * stream's events): reading the chunks from a `ReadableStream` (what the whole-source variants do
+ * before parsing), decoding them with a streaming `TextDecoder` (what any parser that hands back JS
+ * strings pays), and a bare `for await` over one resolved step per event (what a per-event
+ * `for await` pays before any parsing).
+ */
+export const LIMIT_VARIANTS = {
+  async "limit: ReadableStream read"(_libs, chunks) {
+    const reader = (await memoryFetch(chunks)()).body.getReader();
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+    }
+    return { bytes };
+  },
+  async "limit: TextDecoder.decode"(_libs, chunks) {
+    const decoder = new TextDecoder();
+    let length = 0;
+    for (const chunk of chunks) length += decoder.decode(chunk, { stream: true }).length;
+    return { length: length + decoder.decode().length };
+  },
+  async "limit: for await over resolved steps"(_libs, _chunks, stream) {
+    const event = { data: "" };
+    async function* steps(n) {
+      for (let i = 0; i < n; i++) yield event;
+    }
+    let count = 0;
+    for await (const step of steps(stream.count)) count += step.data.length + 1;
+    return { count };
+  },
+};
+
+/**
  * Parse throughput of every variant on one shape: `warmup` untimed runs each, then `rounds`
  * rounds in which every variant runs once (the order rotates). Returns ms per variant per round.
  * `variants` limits the run to some of PARSE_VARIANTS (for profiling).
@@ -110,8 +145,10 @@ export async function parseShape(libs, { shape, bytes, rounds, warmup, variants 
     lastStream = { ...makeStream(shape, bytes), asked: bytes };
   const stream = lastStream;
   const chunks = chunksOf(stream.data, PARSE_CHUNK);
-  const names = variants ?? Object.keys(PARSE_VARIANTS);
+  const names = variants ?? [...Object.keys(PARSE_VARIANTS), ...Object.keys(LIMIT_VARIANTS)];
+  const run = (name) => (PARSE_VARIANTS[name] ?? LIMIT_VARIANTS[name])(libs, chunks, stream);
   const check = (name, got) => {
+    if (name in LIMIT_VARIANTS) return;
     if (got.count !== stream.count || got.dataSum !== stream.dataSum) {
       throw new Error(
         `parse ${shape} ${name}: got ${got.count} events / ${got.dataSum} data, want ${stream.count} / ${stream.dataSum}`,
@@ -119,14 +156,14 @@ export async function parseShape(libs, { shape, bytes, rounds, warmup, variants 
     }
   };
   for (let w = 0; w < warmup; w++) {
-    for (const name of names) check(name, await PARSE_VARIANTS[name](libs, chunks));
+    for (const name of names) check(name, await run(name));
   }
   const ms = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(round + k) % names.length];
       const start = libs.now();
-      const got = await PARSE_VARIANTS[name](libs, chunks);
+      const got = await run(name);
       ms[name].push(libs.now() - start);
       check(name, got);
     }
