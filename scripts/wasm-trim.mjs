@@ -71,3 +71,4 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(output, bytes);
   console.log(`dropped ${dropped.length} exports: ${dropped.join(" ")}`);
 }
+

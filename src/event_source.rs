@@ -119,9 +119,11 @@ impl EventSource {
         }
     }
 
-    /// Closes the source: aborts the request; the stream then ends with `None`. Idempotent.
+    /// Closes the source: aborts the request; the stream then ends with `None`, without the
+    /// events parsed but not yet taken (as the JS faces do). Idempotent.
     pub fn close(&self) {
         self.source.close();
+        self.source.sink.borrow_mut().clear();
     }
 
     /// `Connecting`, `Open` or `Closed`, as `EventSource.readyState`.
