@@ -280,3 +280,15 @@ async fn dropping_the_stream_while_it_waits_for_the_response_aborts_the_request(
     drop(source);
     closed_for_good(&key, now()).await;
 }
+
+#[wasm_bindgen_test]
+async fn close_discards_the_events_not_yet_taken() {
+    // Three events in one chunk: the first step parses all three, the stream hands out one.
+    let text = "id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n";
+    let path = ["/raw?text=", &String::from(js_sys::encode_uri_component(text))].concat();
+    let mut source = EventSource::builder(&url(&path)).reconnect(false).build().unwrap();
+    assert_eq!(source.next().await.unwrap().unwrap(), event("message", "a", "1"));
+    source.close();
+    let rest = collect(&mut source).await;
+    assert!(rest.is_empty(), "events after close(): {rest:?}");
+}
