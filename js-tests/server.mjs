@@ -374,7 +374,10 @@ export async function startServer() {
       if (retry !== null) res.write(`retry: ${retry}\n\n`);
       for (let i = after + 1; i <= Math.min(after + n, total); i++) res.write(`id: ${i}\ndata: ${i}\n\n`);
       if (mode === "drop") {
-        await sleep(20);
+        // Long enough for a loaded client to read the events first: a stream that errors drops
+        // the chunks still queued in it (Streams standard, "ReadableStreamError"), so an early
+        // drop would lose them and the test would see an extra attempt without Last-Event-ID.
+        await sleep(200);
         res.socket?.destroy();
       } else if (mode === "hang") {
         await holdOpen(res, 10_000);
