@@ -198,7 +198,7 @@ describe("beyond the spec", () => {
 
   it("an idle timeout without reconnection rejects with kind network and closes the connection", async () => {
     const key = uniqueKey("idle-fatal");
-    const source = connect(`${origin}/hang?key=${key}`, { reconnect: false, idleTimeout: 200 });
+    const source = connect(`${origin}/hang?key=${key}`, { reconnect: false, idleTimeout: 1000 });
     await waitForServerOpen(key);
     const error = await expectSseError(collect(source), "network");
     expect(error.message).toMatch(/idleTimeout/);
