@@ -71,4 +71,3 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(output, bytes);
   console.log(`dropped ${dropped.length} exports: ${dropped.join(" ")}`);
 }
-
