@@ -23,7 +23,7 @@
 //   any other answer (-1, NaN, "1000", true, null, an object) ends the iteration with a TypeError.
 import { describe, expect, it } from "vitest";
 import { RustEventSource, SseParser } from "../pkg/index.js";
-import { collect, origin, rejection, serverStats, uniqueKey } from "./harness.ts";
+import { collect, connect, origin, rejection, serverStats, uniqueKey } from "./harness.ts";
 
 const PREFIX = "rust-eventsource: ";
 
@@ -203,4 +203,25 @@ describe("5. every option of the wrong type or out of range throws at constructi
     // Every option present but undefined: every default.
     expect(construct(Object.fromEntries(Object.keys(valid).map((name) => [name, undefined])))).not.toThrow();
   });
+});
+
+describe("5. onRetry answers a non-negative number, false or nothing; anything else is a TypeError", () => {
+  for (const answer of ["1000", true, null, {}, -1, Number.NaN]) {
+    it(`onRetry returning ${show(answer)} ends the iteration with a TypeError naming onRetry`, async () => {
+      const key = uniqueKey("on-retry-answer");
+      const source = connect(`${origin}/reconnect?key=${key}&n=1&total=3`, {
+        retryDelay: 10,
+        onRetry: (() => answer) as never,
+      });
+      const events: string[] = [];
+      const error = await rejection(
+        (async () => {
+          for await (const event of source) events.push(event.data);
+        })(),
+      );
+      expectRefusal(error, TypeError, "onRetry");
+      expect(events).toEqual(["1"]);
+      expect((await serverStats(key))?.attempts).toHaveLength(1);
+    });
+  }
 });

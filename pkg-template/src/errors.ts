@@ -37,7 +37,7 @@ export class SseError extends Error {
 
 /** A failure as the Rust side rejects with it. */
 interface Failure extends SseErrorDetails {
-  kind: SseErrorKind | "callback";
+  kind: SseErrorKind | "callback" | "option";
   message: string;
 }
 
@@ -45,11 +45,16 @@ function isFailure(error: unknown): error is Failure {
   return typeof error === "object" && error !== null && typeof (error as { kind?: unknown }).kind === "string";
 }
 
-/** What a failed step rejects with: an SseError, or the caller's own error from a callback. */
+/**
+ * What a failed step rejects with: an SseError, the caller's own error from a callback, or a
+ * TypeError for a callback's answer that no option allows (onRetry returning "1000").
+ */
 export function toSseError(error: unknown): unknown {
   if (error instanceof SseError) return error;
   if (isFailure(error)) {
     if (error.kind === "callback") return error.cause;
+    // The same error the constructor throws for a wrong option, with the package prefix once.
+    if (error.kind === "option") return new TypeError(`rust-eventsource: ${error.message}`);
     return new SseError(error.kind, error.message, error);
   }
   const message = (error as { message?: unknown } | null | undefined)?.message;
