@@ -159,7 +159,7 @@ unsafe fn append(vec: &mut Vec<u8>, bytes: &[u8]) {
 /// Saturates at `u32::MAX - 1`, far beyond any event the parser lets through.
 #[inline]
 pub fn utf16_len(s: &str) -> u32 {
-    let len = if s.is_empty() || s.is_ascii() {
+    let len = if crate::parser::is_ascii(s.as_bytes()) {
         s.len()
     } else {
         // Each byte that does not continue a sequence starts one scalar value; a 4-byte

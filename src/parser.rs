@@ -17,7 +17,8 @@
 use std::borrow::Cow;
 
 use data::DataBuffer;
-use scan::scan_line;
+pub(crate) use scan::is_ascii;
+use scan::{same_bytes, scan_line};
 
 use crate::error::decimal;
 use std::fmt;
@@ -466,7 +467,7 @@ impl Parser {
     /// Sets the last event ID string to the value of an `id` field, as dispatch does.
     #[inline(always)]
     fn set_id(&mut self, id: &[u8]) {
-        if id != self.last_event_id.as_bytes() {
+        if !same_bytes(id, self.last_event_id.as_bytes()) {
             self.last_event_id.clear();
             self.last_event_id.push_str(&decode(id));
             self.id_changed = true;

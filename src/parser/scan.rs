@@ -164,3 +164,45 @@ mod simd {
         u32::from(u8x16_bitmask(block))
     }
 }
+
+/// Reads the first and the last `N` bytes of `bytes` (`N <= bytes.len() <= 2 N`) as two words
+/// that together cover every byte: short strings are checked with a few loads, not a loop or a call.
+#[inline(always)]
+fn ends<const N: usize>(bytes: &[u8]) -> ([u8; N], [u8; N]) {
+    let first = bytes[..N].try_into().expect("N bytes");
+    let last = bytes[bytes.len() - N..].try_into().expect("N bytes");
+    (first, last)
+}
+
+/// Whether `bytes` is ASCII; short strings (type names, IDs) without a loop.
+#[inline(always)]
+pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
+    match bytes.len() {
+        0 => true,
+        1..=3 => (bytes[0] | bytes[bytes.len() / 2] | bytes[bytes.len() - 1]) < 0x80,
+        4..=7 => {
+            let (a, b) = ends::<4>(bytes);
+            (u32::from_ne_bytes(a) | u32::from_ne_bytes(b)) & 0x8080_8080 == 0
+        }
+        8..=16 => {
+            let (a, b) = ends::<8>(bytes);
+            (u64::from_ne_bytes(a) | u64::from_ne_bytes(b)) & 0x8080_8080_8080_8080 == 0
+        }
+        _ => bytes.is_ascii(),
+    }
+}
+
+/// `a == b`; short strings (IDs) without a call to `bcmp`.
+#[inline(always)]
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[a.len() / 2] == b[b.len() / 2] && a[a.len() - 1] == b[b.len() - 1],
+        4..=7 => ends::<4>(a) == ends::<4>(b),
+        8..=16 => ends::<8>(a) == ends::<8>(b),
+        _ => a == b,
+    }
+}

@@ -1,7 +1,7 @@
 //! Wire-byte tables, each case replayed whole, split at every byte position, one byte at a
 //! time and in pseudo-random chunkings: the outcome must never depend on the chunking.
 
-use super::scan::{scan_line, LineScan};
+use super::scan::{is_ascii, same_bytes, scan_line, LineScan};
 use super::*;
 use crate::chunking::{random_chunks, Lcg};
 
@@ -294,6 +294,27 @@ fn scan_line_matches_a_plain_scan() {
         let end = bytes.iter().position(|&b| b == b'\r' || b == b'\n');
         let ascii = bytes[..end.unwrap_or(bytes.len())].is_ascii();
         assert_eq!(scan_line(&bytes), LineScan { end, ascii }, "{bytes:?}");
+    }
+}
+
+#[test]
+fn short_ascii_checks_and_compares_match_the_plain_ones() {
+    let mut rng = Lcg(11);
+    for _ in 0..20000 {
+        let len = rng.below(24);
+        let a: Vec<u8> = (0..len)
+            .map(|_| if rng.below(30) == 0 { 0x80 | rng.below(128) as u8 } else { b'a' + rng.below(3) as u8 })
+            .collect();
+        assert_eq!(is_ascii(&a), a.is_ascii(), "{a:?}");
+        let mut b = a.clone();
+        if rng.below(2) == 0 && !b.is_empty() {
+            let at = rng.below(b.len());
+            b[at] ^= 1 << rng.below(8);
+        }
+        if rng.below(8) == 0 {
+            b.push(b'a');
+        }
+        assert_eq!(same_bytes(&a, &b), a == b, "{a:?} {b:?}");
     }
 }
 
