@@ -7,6 +7,7 @@
 //! self-contained `JsFuture`s: a read that settles after the body was dropped frees its own
 //! callbacks.
 
+use futures::stream::FusedStream;
 use futures::StreamExt;
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -49,6 +50,23 @@ impl Body {
                 Err(value) => Chunk::Error(js_sys::TypeError::new(&not_bytes(&value)).into()),
             },
             Some(Err(error)) => Chunk::Error(error),
+        }
+    }
+}
+
+impl Drop for Body {
+    /// Cancels an unfinished body through `IntoStream::cancel`, awaited in a task of its own,
+    /// rather than leaving it to `IntoStream`'s own drop: that one forgets a `Closure` per body
+    /// for the cancellation's rejection, which only the garbage collector frees (about 200 bytes
+    /// of JS heap per source in the 10,000-cycle benchmark). Awaiting the cancellation settles
+    /// everything it made; a rejection (an aborted request) is the expected end.
+    fn drop(&mut self) {
+        if let Some(stream) = self.stream.take() {
+            if !stream.is_terminated() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = stream.cancel().await;
+                });
+            }
         }
     }
 }
