@@ -1,6 +1,7 @@
 // Turns the raw results of run.js into BENCHMARKS.md and an SVG chart of the ratios.
 // Every figure is the median over the timed rounds; every ratio is taken round by round (ours
 // and the peer ran back to back in the same round) and then the median of those is shown.
+import { readFileSync } from "node:fs";
 import { SHAPES, SHAPE_NAMES } from "./lib/shapes.js";
 import { PEERS } from "./size.js";
 
@@ -717,5 +718,10 @@ export function render(results) {
     })),
   });
 
+  // Measured once by hand (the hand-written reader it compares with is no longer built): the
+  // section is kept in bench/wasm-streams.md and carried into every report.
+  md.push("");
+  md.push(readFileSync(new URL("./wasm-streams.md", import.meta.url), "utf8").trimEnd());
+  md.push("");
   return { markdown: md.join("\n"), svg: chart(groups), misses };
 }
