@@ -15,6 +15,22 @@ export interface ListenerSource extends EventTarget {
 const STATES = ["CONNECTING", "OPEN", "CLOSED"];
 
 /**
+ * What `record` sees on `/reconnect?n=2&total=4&retry=50`: two events per connection, an error
+ * (CONNECTING) before each reconnection, and a last error (CLOSED) when the server answers 204.
+ */
+export const RECONNECTING_SEQUENCE = [
+  "open OPEN",
+  "message 1 id=1",
+  "message 2 id=2",
+  "error CONNECTING",
+  "open OPEN",
+  "message 3 id=3",
+  "message 4 id=4",
+  "error CONNECTING",
+  "error CLOSED",
+];
+
+/**
  * `open OPEN`, `message 1 id=1`, `greeting hi id=`, `error CONNECTING`, `error CLOSED`: one line
  * per event, in dispatch order. Named events are recorded for the `names` given.
  */

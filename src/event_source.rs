@@ -42,13 +42,21 @@ pub(crate) struct Events {
     retry: Option<u64>,
 }
 
+impl Events {
+    fn push(&mut self, event: &crate::parser::Event<'_>, data: String) {
+        let event_type = event.event_type().to_owned();
+        self.queue.push_back(Event { event_type, data, last_event_id: event.last_event_id.to_owned() });
+    }
+}
+
 impl Sink for Events {
     fn event(&mut self, event: crate::parser::Event<'_>) {
-        self.queue.push_back(Event {
-            event_type: event.event_type().to_owned(),
-            data: event.data.to_owned(),
-            last_event_id: event.last_event_id.to_owned(),
-        });
+        self.push(&event, event.data.to_owned());
+    }
+
+    /// A long event's pieces joined straight into its `data`: held once, not joined then copied.
+    fn event_in_pieces(&mut self, event: crate::parser::Event<'_>, pieces: &[&[u8]]) {
+        self.push(&event, crate::parser::join(pieces, event.data_is_ascii));
     }
 
     fn retry(&mut self, millis: u64) {
