@@ -11,6 +11,7 @@ const OURS_PARSER = "rust-eventsource SseParser";
 const PARSER = "eventsource-parser";
 const FETCH_PARSER = "fetch + eventsource-parser";
 const RAW = "raw fetch (ceiling)";
+const CLIENT_PEER = "eventsource-client";
 const NATIVE = "EventSource (native)";
 
 export const median = (values) => {
@@ -171,47 +172,45 @@ function nativeAndMemoryTargets(results) {
   return list;
 }
 
+/** The targets of issue 12 (speed) and issue 13 (size), in the order the issues list them. */
 function targets(parse, e2e, latency, size) {
   const list = [];
-  for (const runtime of ["chromium", "node"]) {
-    const R = runtime === "chromium" ? "Chromium" : "Node";
+  const runtimes = [
+    ["chromium", "Chromium"],
+    ["node", "Node"],
+  ];
+  for (const [runtime, R] of runtimes) {
     for (const shape of SHAPE_NAMES) {
-      list.push(
-        check(
-          `parse, ${R}, ${shape}: SseParser / eventsource-parser`,
-          parse[runtime][shape].variants[OURS_PARSER].ratio,
-          shape === "large" ? 2 : 1,
-        ),
-      );
-    }
-    for (const shape of SHAPE_NAMES) {
-      list.push(
-        check(
-          `parse, ${R}, ${shape}: batches() / eventsource-parser`,
-          parse[runtime][shape].variants[OURS_BATCH].ratio,
-          shape === "tiny" ? 1.5 : 1,
-        ),
-      );
+      const ratio = parse[runtime][shape].variants[OURS_PARSER].ratio;
+      list.push(check(`parse, ${R}, ${shape}: SseParser / eventsource-parser`, ratio, 1));
     }
   }
-  for (const shape of SHAPE_NAMES) {
-    list.push(
-      check(
-        `end to end, Chromium, ${shape}: ours / fetch + eventsource-parser`,
-        e2e.chromium[shape].clients[OURS].vsFetchParser,
-        1,
-      ),
-    );
+  for (const [runtime, R] of runtimes) {
+    for (const shape of SHAPE_NAMES) {
+      const { clients } = e2e[runtime][shape];
+      const ratio = clients[OURS].mbps / clients[CLIENT_PEER].mbps;
+      list.push(check(`end to end, ${R}, ${shape}: for await / eventsource-client (onMessage)`, ratio, 1));
+    }
+  }
+  for (const [runtime, R] of runtimes) {
+    for (const shape of SHAPE_NAMES) {
+      const ratio = e2e[runtime][shape].clients[OURS_BATCH].vsFetchParser;
+      list.push(check(`end to end, ${R}, ${shape}: batches() / fetch + eventsource-parser`, ratio, 1));
+    }
   }
   list.push(
-    check("end to end, Chromium, large: ours / raw fetch ceiling", e2e.chromium.large.clients[OURS].vsRaw, 0.8),
+    check(
+      "end to end, Node, typical: for await / fetch + eventsource-parser",
+      e2e.node.typical.clients[OURS].vsFetchParser,
+      1,
+    ),
   );
-  for (const shape of SHAPE_NAMES) {
+  for (const [runtime, R] of runtimes) {
     list.push(
       check(
-        `end to end, Node, ${shape}: ours / fetch + eventsource-parser`,
-        e2e.node[shape].clients[OURS].vsFetchParser,
-        shape === "tiny" ? 0.7 : 1,
+        `end to end, ${R}, large: for await / raw fetch (the ceiling)`,
+        e2e[runtime].large.clients[OURS].vsRaw,
+        0.85,
       ),
     );
   }
@@ -225,7 +224,7 @@ function targets(parse, e2e, latency, size) {
     );
   }
   list.push(
-    check("size: shipped, esbuild-minified bundle, gzip", size.ours.minGzip, 30_000, {
+    check("size: shipped, esbuild-minified bundle, gzip (ceiling; the goal is 50 KB)", size.ours.minGzip, 70_000, {
       unit: "kb",
       lowerIsBetter: true,
     }),
@@ -296,22 +295,21 @@ const WHY = [
     "the crossing per chunk, the decode of the batch string, and per event in JS: slicing the event " +
     "out of that string and building its object, plus, for the per-event `for await`, a promise per " +
     "step (about 30 ns in Chromium, more in Node 20) that the callback-driven peer does not pay.",
-  "- **The whole source over an in-memory stream** (`for await` / `batches()` rows of the parse " +
-    "table) pays, per chunk, a `ReadableStream` read, a promise into Rust and one back, against a " +
-    "peer fed synchronously; `SseParser` is the like-for-like parse path.",
+  "- **Per event, `for await` against a callback.** The limit rows of the parse table show a bare " +
+    "`for await` over one already resolved step per event at 0.40x (Chromium) and 0.26x (Node) of " +
+    "eventsource-parser on tiny events: a promise per step costs more than the whole peer, so no " +
+    "per-event iterator meets 1.0x against eventsource-client's `onMessage` callback on small events " +
+    "in these runtimes. `batches()` pays one step per chunk instead.",
   "- **Large events against the raw-fetch ceiling.** Each byte is copied into wasm memory, scanned " +
     "for line ends and ASCII in one SIMD pass, appended to the data buffer when the event spans " +
     "chunks, copied into the batch string and decoded into a JS string: three to four passes, where " +
-    "reading the body alone is one.",
-  "- **2x eventsource-parser on large events, in Chromium.** There eventsource-parser runs at about " +
-    "70% of what `TextDecoder.decode` alone does on the same bytes (it decodes once, then slices); any " +
-    "parser that hands back JS strings pays that decode too, so 2x is above the ceiling in this " +
-    "Chromium. In Node, whose peer path is slower, the target is met.",
-  "- **Size.** The parser with its batch packing is about 25 KB of wasm (11 KB gzip); the rest is " +
-    "the connection in Rust (async state machine, wasm-bindgen futures, fetch/stream/timer bindings, " +
-    "the allocator) and the wasm-bindgen JS glue. Moving the connection to JS would meet the size " +
-    "target but leave Rust only the parser; we kept the designed layering and report the cost. " +
-    "Dropping wasm-streams saved 23.6 KB raw and gzip-then-base64 inlining saved 10 KB on the wire.",
+    "reading the body alone is one; `TextDecoder.decode` alone (a limit row) is a pass of its own.",
+  "- **Size.** serde + serde-wasm-bindgen (the options) cost 16.7 KB compressed, wasm-streams 4.8 KB " +
+    '(section "Reading fetch bodies through wasm-streams"), the parser\'s speed and memory work and the ' +
+    "engine's validation and errors the rest of the growth from 39.8 KB. Savings won: wasm-streams' " +
+    "unused exports dropped, one deserializer for all options, Zopfli for the inlined wasm (-4.4 KB).",
+  "- **Noise.** The last full run shared 2 cores with other work (load average about 6): end-to-end " +
+    "and latency figures moved by 30% between runs of the same build.",
 ];
 
 export function render(results) {
