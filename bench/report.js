@@ -721,5 +721,9 @@ export function render(results) {
   md.push("");
   md.push(readFileSync(new URL("./wasm-streams.md", import.meta.url), "utf8").trimEnd());
   md.push("");
+  // The Rust-side comparison with reqwest + reqwest-eventsource: its own crate and run
+  // (`npm run bench:reqwest`, bench/reqwest/), its figures kept in bench/reqwest.md.
+  md.push(readFileSync(new URL("./reqwest.md", import.meta.url), "utf8").trimEnd());
+  md.push("");
   return { markdown: md.join("\n"), svg: chart(groups), misses };
 }

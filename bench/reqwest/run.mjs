@@ -34,7 +34,9 @@ const log = (message) => console.error(`[bench:reqwest] ${message}`);
 function build() {
   const env = {
     ...process.env,
-    PATH: [join(root, "node_modules", ".bin"), join(process.env.HOME ?? "", ".cargo", "bin"), process.env.PATH].join(":"),
+    PATH: [join(root, "node_modules", ".bin"), join(process.env.HOME ?? "", ".cargo", "bin"), process.env.PATH].join(
+      ":",
+    ),
     CARGO_TARGET_DIR: join(here, "target"),
   };
   log("wasm-pack build --target web --release --weak-refs");
@@ -152,7 +154,9 @@ async function read(page, origin, side, shape) {
     { fn: side.read, url, count: info.count },
   );
   if (got.events !== info.count || got.data !== info.dataSum) {
-    throw new Error(`${side.name} ${shape}: ${got.events} events / ${got.data} data, want ${info.count} / ${info.dataSum}`);
+    throw new Error(
+      `${side.name} ${shape}: ${got.events} events / ${got.data} data, want ${info.count} / ${info.dataSum}`,
+    );
   }
   return (info.count / got.ms) * 1000;
 }
@@ -189,10 +193,11 @@ async function main() {
       const fresh = await openPage(browser, origin);
       const before = await memory(fresh);
       const start = performance.now();
-      const done = await fresh.page.evaluate(
-        ({ fn, url, n }) => window.bench[fn](url, n),
-        { fn: side.cycles, url: `${origin}/hold`, n: CONFIG.cycles },
-      );
+      const done = await fresh.page.evaluate(({ fn, url, n }) => window.bench[fn](url, n), {
+        fn: side.cycles,
+        url: `${origin}/hold`,
+        n: CONFIG.cycles,
+      });
       const ms = performance.now() - start;
       await fresh.page.waitForTimeout(500);
       const after = await memory(fresh);
