@@ -12,6 +12,7 @@ import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
+import { drainedOrClosed } from "./lib/drain.js";
 import { makeStream, streamInfo } from "./lib/shapes.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,19 +45,6 @@ async function bundle() {
     logLevel: "warning",
   });
   return result.outputFiles[0].contents;
-}
-
-/** Resolves once `res` drains or closes, leaving no listener behind. */
-function drainedOrClosed(res) {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
 }
 
 export async function startServer() {

@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright";
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../scripts/chromium.mjs";
+import { drainedOrClosed } from "../lib/drain.js";
 import { makeStream, streamInfo } from "../lib/shapes.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,17 +82,7 @@ async function startServer() {
       const body = bodies.get(key);
       sse();
       for (let at = 0; at < body.length && !res.destroyed; at += 64 * 1024) {
-        if (!res.write(body.subarray(at, at + 64 * 1024))) {
-          await new Promise((resolve) => {
-            const done = () => {
-              res.off("drain", done);
-              res.off("close", done);
-              resolve();
-            };
-            res.on("drain", done);
-            res.on("close", done);
-          });
-        }
+        if (!res.write(body.subarray(at, at + 64 * 1024))) await drainedOrClosed(res);
       }
       res.end();
     } else if (url.pathname === "/hold") {
