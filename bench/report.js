@@ -304,10 +304,6 @@ const WHY = [
     "for line ends and ASCII in one SIMD pass, appended to the data buffer when the event spans " +
     "chunks, copied into the batch string and decoded into a JS string: three to four passes, where " +
     "reading the body alone is one; `TextDecoder.decode` alone (a limit row) is a pass of its own.",
-  "- **Size.** serde + serde-wasm-bindgen (the options) cost 16.7 KB compressed, wasm-streams 4.8 KB " +
-    '(section "Reading fetch bodies through wasm-streams"), the parser\'s speed and memory work and the ' +
-    "engine's validation and errors the rest of the growth from 39.8 KB. Savings won: wasm-streams' " +
-    "unused exports dropped, one deserializer for all options, Zopfli for the inlined wasm (-4.4 KB).",
   "- **Noise.** The last full run shared 2 cores with other work (load average about 6): end-to-end " +
     "and latency figures moved by 30% between runs of the same build.",
 ];

@@ -1,6 +1,9 @@
 //! `cargo bench`: the native parser + batch packing on the four benchmark shapes, 16 KiB chunks.
 //! A quick look at the Rust side alone; the comparison with peers is `npm run bench`.
 
+// A native tool, not the shipped wasm: it may format (clippy.toml).
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)]
+
 use std::time::Instant;
 
 use rust_eventsource::batch::Batch;

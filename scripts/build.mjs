@@ -7,7 +7,7 @@ import { deflate as zopfli } from "@gfx/zopfli";
 import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dropExports } from "./wasm-trim.mjs";
+import { dropExports, snipFunctions } from "./wasm-trim.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "build", "wasm");
@@ -16,6 +16,24 @@ const pkg = join(root, "pkg");
 const staging = join(root, "build", "pkg");
 // Exports of wasm-streams that nothing in the package calls (see trimWasm).
 const UNUSED_EXPORTS = ["intounderlying", "__wbg_intounderlying"];
+// Functions whose bodies are replaced (scripts/wasm-trim.mjs), 9 KB of the shipped 78 KB:
+// - The panic machinery: the std panic handler formats the message and the location for a hook
+//   whose output goes nowhere on wasm32-unknown-unknown, then `panic = "abort"` traps with
+//   `unreachable`. Trapping at once is what JS sees either way ("RuntimeError: unreachable").
+//   Every function here diverges (the snip checks that each returns nothing).
+// - `<f64 as Display>::fmt` (with the float printing only it reaches: 18 KB of wasm) writes
+//   nothing instead. The only text it wrote was serde's type errors from serde-wasm-bindgen,
+//   which src/options.rs discards (its own messages show numbers through JS `String(n)`), and
+//   clippy.toml forbids the formatting macros in the crate, so nothing else can come to use it.
+const SNIPPED = [
+  { name: /^core\[\w+\]::panicking::/, body: "unreachable" },
+  { name: /^std\[\w+\]::panicking::panic_with_hook$/, body: "unreachable" },
+  {
+    name: /^core\[\w+\]::(str::slice_error_fail|slice::index::slice_index_fail|option::(unwrap|expect)_failed|result::unwrap_failed|cell::panic_already_(mutably_)?borrowed)$/,
+    body: "unreachable",
+  },
+  { name: /^<f64 as core\[\w+\]::fmt::Display>::fmt$/, body: "ok" },
+];
 const say = (message) => console.log(`[build] ${message}`);
 
 // wasm-opt from the npm package binaryen (Debian's is too old), and cargo's bin directory.
@@ -131,23 +149,31 @@ rmSync(`${pkg}.old`, { recursive: true, force: true });
 say(`done: pkg/ (wasm ${wasm.length} bytes)`);
 
 /**
- * wasm-streams exports its adapters from Rust streams to JS streams (IntoUnderlyingSource,
- * IntoUnderlyingByteSource, IntoUnderlyingSink) with every build that links it; the package
- * only reads JS streams from Rust. Their exports go (scripts/wasm-trim.mjs), wasm-opt then drops
- * the code only they reached, and their classes leave the glue.
+ * The wasm as wasm-bindgen left it (with its function names: Cargo.toml asks wasm-pack for
+ * `--keep-debug` and no wasm-opt), trimmed, then optimized here:
+ * - wasm-streams exports its adapters from Rust streams to JS streams (IntoUnderlyingSource,
+ *   IntoUnderlyingByteSource, IntoUnderlyingSink) with every build that links it; the package
+ *   only reads JS streams from Rust. Their exports go, and their classes leave the glue.
+ * - SNIPPED: code that runs only to build text nobody reads (see there).
+ * wasm-opt then drops the code only these reached, and the function names.
  */
 function trimWasm(path) {
-  const { bytes, dropped } = dropExports(readFileSync(path), UNUSED_EXPORTS);
+  const { bytes: exported, dropped } = dropExports(readFileSync(path), UNUSED_EXPORTS);
   if (dropped.length === 0) throw new Error("build: no wasm-streams adapter exported; update UNUSED_EXPORTS");
+  const { bytes, snipped } = snipFunctions(exported, SNIPPED);
+  for (const rule of SNIPPED)
+    if (!snipped.some((name) => rule.name.test(name)))
+      throw new Error(`build: no function matches ${rule.name}; update SNIPPED`);
   const trimmed = join(out, "trimmed.wasm");
   writeFileSync(trimmed, bytes);
   // The features the Rust target and .cargo/config.toml enable, no more: --all-features would let
   // wasm-opt write encodings that engines do not read yet.
   const features = ["simd", "bulk-memory", "nontrapping-float-to-int", "sign-ext", "mutable-globals"];
   const flags = [...features, "reference-types", "multivalue"].map((feature) => `--enable-${feature}`);
-  // A second -O3 after wasm-pack's own: running only this one (wasm-pack's off) ships 0.6 KB more.
-  execFileSync("wasm-opt", ["-O3", ...flags, trimmed, "-o", trimmed], { env, stdio: "inherit" });
-  say(`dropped ${dropped.length} unused wasm-streams exports and the code only they reached`);
+  // Two passes: the second still finds 0.6 KB (shipped) to win after the first.
+  for (let pass = 0; pass < 2; pass++)
+    execFileSync("wasm-opt", ["-O3", "--strip-debug", ...flags, trimmed, "-o", trimmed], { env, stdio: "inherit" });
+  say(`dropped ${dropped.length} unused wasm-streams exports, snipped ${snipped.length} functions (SNIPPED)`);
   return readFileSync(trimmed);
 }
 

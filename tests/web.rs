@@ -7,6 +7,8 @@
 //! of `src/test_hooks.rs`). The page runs on the test runner's own origin, so every request here
 //! is cross-origin: the server answers CORS, preflights included.
 #![cfg(target_arch = "wasm32")]
+// Tests may format (clippy.toml).
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)]
 
 #[cfg(not(feature = "test-support"))]
 compile_error!("the wasm tests need `--features test-support` (see scripts/rust-browser-tests.sh)");

@@ -1,6 +1,9 @@
 //! An example Rust wasm app on rust-eventsource: streams the events of a URL into the page, one
 //! list item per event, with the `Stream` API as the crate documents it.
 
+// An app formats as it likes; the library's rule (../../clippy.toml) is not its own.
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)]
+
 use futures::StreamExt;
 use rust_eventsource::{Error, Event, EventSource};
 use wasm_bindgen::prelude::*;
