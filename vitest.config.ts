@@ -1,6 +1,7 @@
-// Two projects run the same shared cases (js-tests/**/*.test.ts) against the built package in
-// pkg/: `node` (Node's fetch) and `browser` (headless Chromium through Playwright). Each project's
-// globalSetup starts the real SSE test server in js-tests/server.mjs.
+// The same shared cases (js-tests/**/*.test.ts) run against the built package in pkg/ in two
+// runtimes: project `node` (Node's fetch) and projects `browser` + `browser-safety` (headless
+// Chromium through Playwright; split below). Each project's globalSetup starts the real SSE test
+// server in js-tests/server.mjs.
 import { fileURLToPath } from "node:url";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
@@ -15,6 +16,41 @@ const shared = {
   hookTimeout: 20_000,
 };
 
+const BROWSER = {
+  enabled: true,
+  headless: true,
+  // Nothing visual to see: a screenshot of an empty page helps no one.
+  screenshotFailures: false,
+  // 127.0.0.1, not localhost: the test page is then on the same site as the test
+  // server, so its SameSite=Lax cookie goes along with `credentials: "include"`.
+  api: { host: "127.0.0.1" },
+  provider: playwright({
+    launchOptions: {
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+    },
+  }),
+};
+
+// In browser mode a project is one Chromium instance that runs its files one after the other.
+// The resource-safety file alone takes about as long as all the others (it waits to see that no
+// request or reconnection follows), so it is a project of its own: the two instances run at the
+// same time. `--project 'browser*'` runs both.
+const SAFETY = "js-tests/safety.test.ts";
+
+function browserProject(name: string, files: { include?: string[]; exclude?: string[] }) {
+  return {
+    extends: true as const,
+    test: {
+      ...shared,
+      ...(files.include ? { include: files.include } : {}),
+      ...(files.exclude ? { exclude: files.exclude } : {}),
+      name,
+      browser: { ...BROWSER, instances: [{ browser: "chromium" as const, name: `${name} (chromium)` }] },
+    },
+  };
+}
+
 export default defineConfig({
   root,
   server: {
@@ -22,6 +58,11 @@ export default defineConfig({
     fs: { allow: [root] },
   },
   test: {
+    // The cases mostly wait (on the server, on reconnection delays, on the absence of a request):
+    // three at once (a Node worker and the two Chromium instances, or more Node files while a
+    // Chromium instance finishes) on a 2-core machine, not more, so that the cases that time a
+    // reconnection delay keep their margins.
+    maxWorkers: 3,
     projects: [
       {
         extends: true,
@@ -33,29 +74,8 @@ export default defineConfig({
           execArgv: ["--expose-gc"],
         },
       },
-      {
-        extends: true,
-        test: {
-          ...shared,
-          name: "browser",
-          browser: {
-            enabled: true,
-            headless: true,
-            // Nothing visual to see: a screenshot of an empty page helps no one.
-            screenshotFailures: false,
-            // 127.0.0.1, not localhost: the test page is then on the same site as the test
-            // server, so its SameSite=Lax cookie goes along with `credentials: "include"`.
-            api: { host: "127.0.0.1" },
-            provider: playwright({
-              launchOptions: {
-                executablePath: CHROMIUM_PATH,
-                args: CHROMIUM_ARGS,
-              },
-            }),
-            instances: [{ browser: "chromium" }],
-          },
-        },
-      },
+      browserProject("browser", { exclude: [SAFETY] }),
+      browserProject("browser-safety", { include: [SAFETY] }),
     ],
   },
 });

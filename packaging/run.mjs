@@ -287,7 +287,9 @@ describe("webpack 5", () => {
   }
 });
 
-describe("CLI (the installed bin)", () => {
+// The CLI cases wait on the server and on timers, each with its own routes and keys: they run
+// at the same time (a third of the time of one after the other).
+describe("CLI (the installed bin)", { concurrency: true }, () => {
   const cli = (args, options = {}) =>
     run(join(apps.node.dir, "node_modules/.bin/rust-eventsource"), args, { timeout: 20_000, ...options });
   const lines = (text) => text.split("\n").filter(Boolean);

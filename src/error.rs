@@ -8,6 +8,8 @@ use std::fmt;
 
 use wasm_bindgen::JsValue;
 
+use crate::parser::decimal;
+
 /// The error of a source. Each variant carries its own data.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -166,21 +168,6 @@ impl From<crate::parser::ParseError> for Error {
 /// `s` in double quotes, as a message shows a string value.
 pub(crate) fn quote(s: &str) -> String {
     ["\"", s, "\""].concat()
-}
-
-/// `n` in decimal digits, without `core::fmt` (whose machinery the wasm would otherwise carry).
-pub fn decimal(mut n: u64) -> String {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits[start..].iter().map(|&d| d as char).collect()
 }
 
 #[cfg(test)]

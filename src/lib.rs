@@ -41,22 +41,38 @@ pub mod batch;
 #[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
 pub mod chunking;
-mod error;
-mod event_source;
-pub mod options;
 pub mod parser;
 pub mod policy;
 
+// Everything that touches JS: on with the default feature `js`. Without it the crate is the
+// parser, the policy and the batch packing alone, which is what the fuzz crate builds (natively,
+// without compiling the wasm-bindgen and web-sys stack twice).
+#[cfg(feature = "js")]
+mod error;
+#[cfg(feature = "js")]
+mod event_source;
+#[cfg(feature = "js")]
+pub mod options;
+
+#[cfg(feature = "js")]
 mod bindings;
+#[cfg(feature = "js")]
 mod body;
+#[cfg(feature = "js")]
 mod request;
+#[cfg(feature = "js")]
 mod signal;
+#[cfg(feature = "js")]
 mod source;
+#[cfg(feature = "js")]
 mod sys;
-#[cfg(feature = "test-support")]
+#[cfg(all(feature = "js", feature = "test-support"))]
 #[doc(hidden)]
 pub mod test_hooks;
+#[cfg(feature = "js")]
 mod timer;
 
+#[cfg(feature = "js")]
 pub use error::Error;
+#[cfg(feature = "js")]
 pub use event_source::{Event, EventSource, EventSourceBuilder, ReadyState};

@@ -20,7 +20,6 @@ use data::DataBuffer;
 pub(crate) use scan::is_ascii;
 use scan::{same_bytes, scan_line};
 
-use crate::error::decimal;
 use std::fmt;
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
@@ -774,3 +773,18 @@ mod data;
 mod scan;
 #[cfg(test)]
 pub(crate) mod tests;
+
+/// `n` in decimal digits, without `core::fmt` (whose machinery the wasm would otherwise carry).
+pub(crate) fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[start..].iter().map(|&d| d as char).collect()
+}

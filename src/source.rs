@@ -19,8 +19,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, Response};
 
 use crate::body::{Body, Chunk};
-use crate::error::{decimal, Error};
+use crate::error::Error;
 use crate::options::{describe, HeaderSource, Options};
+use crate::parser::decimal;
 use crate::parser::{Parser, Sink};
 use crate::policy::{judge, Reconnect, Verdict};
 use crate::request::{self, decode_prefix, network, retry_after_ms, ERROR_BODY_LIMIT};
