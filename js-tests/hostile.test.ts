@@ -178,10 +178,26 @@ describe("3. reconnection storms: a floor under the delay after a connection wit
 
   it("minRetryDelay: 0 removes the floor (retryDelay 30 is then the whole wait)", async () => {
     const key = uniqueKey("empty-floor-0");
-    const gaps = await gapsBetweenAttempts(`${origin}/empty?key=${key}`, key, 6, { retryDelay: 30, minRetryDelay: 0 });
+    const floored = uniqueKey("empty-floor-default");
+    const planned: number[] = [];
+    // The same source with the default floor, at the same time, so that both see the same load.
+    const [gaps, flooredGaps] = await Promise.all([
+      gapsBetweenAttempts(`${origin}/empty?key=${key}`, key, 6, {
+        retryDelay: 30,
+        minRetryDelay: 0,
+        onRetry: (_error: unknown, _attempt: number, delay: number) => void planned.push(delay),
+      }),
+      gapsBetweenAttempts(`${origin}/empty?key=${floored}`, floored, 6, { retryDelay: 30 }),
+    ]);
+    // The plan: 30 ms every time (the floor would make it 100).
+    expect(planned.slice(0, 5)).toEqual([30, 30, 30, 30, 30]);
+    // The waits: at least 30 ms, and clearly shorter than the floored twin's: the medians differ
+    // by the 70 ms the floor adds (compared with the twin rather than a fixed bound, so that a
+    // loaded machine slows both alike; half of it required).
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(25);
-    // With the 100 ms floor every gap would be at least 100 ms; one fast round is enough to see none.
-    expect(Math.min(...gaps)).toBeLessThan(95);
+    for (const gap of flooredGaps) expect(gap).toBeGreaterThanOrEqual(95);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    expect(median(gaps)).toBeLessThan(median(flooredGaps) - 35);
   });
 
   it("no floor after a connection that delivered an event: retryDelay 0 reconnects without it", async () => {
