@@ -111,7 +111,7 @@ function endToEndRows(results) {
           bytes: c.bytes,
           shortened: c.bytes < r.bytes,
           mbps: mbps(c.bytes, m),
-          eps: name === RAW ? undefined : perSecond(c.count, m),
+          eps: name === RAW || name.startsWith("limit: ") ? undefined : perSecond(c.count, m),
           vsFetchParser: pairRatioBytes(c, r.clients[FETCH_PARSER]),
           vsRaw: pairRatioBytes(c, r.clients[RAW]),
         };
@@ -471,6 +471,9 @@ export function render(results) {
     `One local server (Node \`http\`, 127.0.0.1) streams ${fmt.bytes(C.endToEnd.bytes)} of each shape in 64 KiB writes; every client ` +
       `warms up on ${fmt.bytes(C.endToEnd.warmupBytes)} first, then ${C.endToEnd.rounds} timed rounds. Time runs from creating the client ` +
       "to its last event (then it closes). Ratios: ours / fetch + eventsource-parser and ours / raw fetch body read (the ceiling). " +
+      "The `limit:` rows read the body as raw fetch does and decode each chunk into a string, with a streaming `TextDecoder` " +
+      "(what a JS parser fed by fetch pays) and with one plain `decode` per chunk (the cheapest way to JS strings): " +
+      "what any client that hands out JS strings pays at least, so the ceiling for such clients. " +
       `A client that would need more than ${C.endToEnd.maxRunMs / 1000} s per run (by its warm-up) reads a shorter stream, as marked. ` +
       "Playwright keeps a DevTools session on the page, which may slow DOM event dispatch (the native `EventSource` and the `eventsource` package).",
   );

@@ -308,31 +308,62 @@ function eventTargetClient(source, { count, type }, onData, name) {
   return withTimeout(run, name, () => source.close());
 }
 
-/** The ceiling: fetch and read the body, nothing else. Resolves after `bytes` bytes. */
-export async function rawFetch(url, bytes) {
+/**
+ * The ceiling: fetch and read the body, nothing else. Resolves after `bytes` bytes. `decode`, if
+ * given, is called with each chunk (the limit rows below).
+ */
+export async function rawFetch(url, bytes, decode) {
   const response = await fetch(url, { cache: "no-store" });
   const reader = response.body.getReader();
   let got = 0;
+  let length = 0;
   while (got < bytes) {
     const { value, done } = await reader.read();
     if (done) break;
     got += value.length;
+    if (decode) length += decode(value).length;
   }
   reader.cancel().catch(() => {});
   if (got !== bytes) throw new Error(`raw fetch: got ${got} of ${bytes} bytes`);
+  return length;
 }
 
 export const RAW = "raw fetch (ceiling)";
-const KEEP_FULL = ["rust-eventsource", "rust-eventsource batches()", "fetch + eventsource-parser", RAW];
 
-/** The client names this runtime can run, RAW last. */
+/**
+ * What any client that hands out JS strings pays on top of the raw read: turning the bytes into
+ * strings. A streaming `TextDecoder` (what a JS parser fed by `fetch` uses, as eventsource-parser
+ * is here), and one `decode` per whole chunk without `stream` (the cheapest decode; not correct
+ * for a character split between chunks, so a lower bound, not a client). Node 20's streaming
+ * decoder leaves its fast path, which is why the two differ there.
+ */
+export const DECODE_LIMITS = {
+  "limit: raw fetch + streaming TextDecoder": () => {
+    const decoder = new TextDecoder();
+    return (chunk) => decoder.decode(chunk, { stream: true });
+  },
+  "limit: raw fetch + TextDecoder per chunk": () => {
+    const decoder = new TextDecoder();
+    return (chunk) => decoder.decode(chunk);
+  },
+};
+
+const KEEP_FULL = [
+  "rust-eventsource",
+  "rust-eventsource batches()",
+  "fetch + eventsource-parser",
+  ...Object.keys(DECODE_LIMITS),
+  RAW,
+];
+
+/** The client names this runtime can run, then the decode limits and RAW last. */
 export function clientNames(libs) {
   const names = Object.keys(CLIENTS).filter((name) => {
     if (name === "EventSource (native)") return Boolean(libs.NativeEventSource);
     if (name === "@microsoft/fetch-event-source") return Boolean(libs.fetchEventSource);
     return true;
   });
-  return [...names, RAW];
+  return [...names, ...Object.keys(DECODE_LIMITS), RAW];
 }
 
 function streamUrl(base, shape, bytes) {
@@ -342,6 +373,7 @@ function streamUrl(base, shape, bytes) {
 async function runClient(libs, name, base, info) {
   const url = streamUrl(base, info.shape, info.bytes);
   if (name === RAW) return rawFetch(url, info.bytes);
+  if (name in DECODE_LIMITS) return rawFetch(url, info.bytes, DECODE_LIMITS[name]());
   let dataSum = 0;
   let seen = 0;
   await CLIENTS[name](libs, url, info, (data) => {
@@ -412,7 +444,7 @@ export async function clockOffset(libs, base, tries = 25) {
  */
 export async function latency(libs, { base, events, interval, warmupEvents, rounds }) {
   const clock = await clockOffset(libs, base);
-  const names = clientNames(libs).filter((name) => name !== RAW);
+  const names = clientNames(libs).filter((name) => name in CLIENTS);
   const delays = Object.fromEntries(names.map((name) => [name, []]));
   const read = (name, n, into) =>
     CLIENTS[name](
