@@ -12,7 +12,7 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::batch::Batch;
+use crate::batch::{Batch, ID_UNCHANGED};
 use crate::error::Error;
 use crate::options::{parser_options, Options};
 use crate::parser::Parser;
@@ -93,8 +93,8 @@ impl SseClient {
         self.source.url().to_owned()
     }
 
-    /// Resolves to `[text, lensPtr, lensCount]` (see `batch.rs` and [`batch_to_js`]) with at
-    /// least one event, or to `undefined` when the stream is over; rejects with
+    /// Resolves to `[textPtr, textLen, lensPtr, lensCount, ascii]` (see `batch.rs` and
+    /// [`batch_to_js`]) with at least one event, or to `undefined` when the stream is over; rejects with
     /// `{ kind, message, status?, statusText?, body?, cause? }` when it failed. The source is
     /// closed after `undefined` or a rejection.
     #[wasm_bindgen(js_name = nextBatch)]
@@ -156,7 +156,7 @@ impl SseParser {
     }
 
     /// Parses one chunk: `undefined` when it completed no event, else
-    /// `[text, lensPtr, lensCount]` (see [`batch_to_js`]).
+    /// `[textPtr, textLen, lensPtr, lensCount, ascii]` (see [`batch_to_js`]).
     ///
     /// # Errors
     /// `{ kind: "event-too-large", message }` when a line or event passed the limit; the parser
@@ -190,12 +190,21 @@ impl SseParser {
     }
 }
 
-/// A batch for JS: `[text, lensPtr, lensCount]`. The lengths are not copied into a new JS array
-/// (that copy cost a sixth of the time on small events): JS reads them straight from wasm memory
-/// at `lensPtr` (a byte offset; `lensCount` u32 values) before its next call into wasm, which
-/// is before they can move or change. The wrapper copies them when it keeps them longer.
+/// A batch for JS: `[textPtr, textLen, lensPtr, lensCount, ascii]`. Neither the text nor the
+/// lengths are copied into JS values here: JS reads both straight from wasm memory (byte offsets;
+/// `textLen` UTF-8 bytes, `lensCount` u32 values) before its next call into this source or
+/// parser, which is before they can move or change. The lengths' copy into a JS array cost a
+/// sixth of the time on small events; the text is decoded by the wrapper, which has faster ways
+/// than wasm-bindgen's `TextDecoder` (`Buffer` in Node, a latin1 decoder for ASCII text).
+/// `ascii` says that the text is all ASCII: its UTF-16 lengths add up to its UTF-8 length (any
+/// other character is longer in UTF-8 than in UTF-16), a sum over three numbers per event
+/// rather than a scan of the text.
 fn batch_to_js(batch: &Batch) -> JsValue {
-    let ptr = batch.lens.as_ptr() as usize as f64;
+    let units: u64 = batch.lens.iter().filter(|&&len| len != ID_UNCHANGED).map(|&len| u64::from(len)).sum();
+    let ascii = units == batch.text.len() as u64;
+    let text = batch.text.as_ptr() as usize as f64;
+    let text_len = batch.text.len() as f64;
+    let lens = batch.lens.as_ptr() as usize as f64;
     let count = batch.lens.len() as f64;
-    Array::of3(&JsValue::from_str(&batch.text), &ptr.into(), &count.into()).into()
+    Array::of5(&text.into(), &text_len.into(), &lens.into(), &count.into(), &ascii.into()).into()
 }

@@ -3,14 +3,56 @@ import { wasm } from "./load.js";
 import type { SseEvent } from "./types.js";
 
 /**
- * A batch as the Rust side hands it over (src/batch.rs): one string holding every event's type,
- * data and ID back to back, and where its length table lies in wasm memory (a pointer and a count
- * of u32: three per event, type, data and ID length, an ID length of ID_UNCHANGED meaning "no id
- * field"; a type length of 0 meaning "message").
+ * A batch as the Rust side hands it over (src/batch.rs, src/bindings.rs): where its text lies in
+ * wasm memory (UTF-8, every event's type, data and ID back to back), where its length table lies
+ * (a count of u32: three per event, type, data and ID length in UTF-16 units, an ID length of
+ * ID_UNCHANGED meaning "no id field"; a type length of 0 meaning "message"), and whether the
+ * text is all ASCII.
  */
-export type Batch = readonly [text: string, lensPtr: number, lensCount: number];
+export type Batch = readonly [textPtr: number, textLen: number, lensPtr: number, lensCount: number, ascii: boolean];
 
 const ID_UNCHANGED = 0xffffffff;
+
+/** Node's `Buffer`, as far as it is used here. */
+type NodeBuffer = Uint8Array & { toString(encoding: "latin1" | "utf8", start: number, end: number): string };
+type NodeBufferClass = { from(buffer: ArrayBufferLike): NodeBuffer };
+
+/**
+ * Node's `Buffer` where the runtime is Node (or one like it), else undefined: a browser page may
+ * carry a `Buffer` polyfill, slower than `TextDecoder`.
+ */
+const nodeBuffer: NodeBufferClass | undefined = (() => {
+  const global = globalThis as { Buffer?: NodeBufferClass; process?: { versions?: { node?: unknown } } };
+  return typeof global.process?.versions?.node === "string" ? global.Buffer : undefined;
+})();
+/** `Buffer` over wasm memory, made again when the memory grows (its old buffer is then detached). */
+let memoryBuffer: NodeBuffer | undefined;
+
+let utf8: TextDecoder | undefined;
+let latin1: TextDecoder | undefined;
+/** Bytes decoded by `utf8`/`latin1`: Safari's decoders fail after about 2 GiB (as in wasm-bindgen's glue). */
+let decoded = 0;
+
+/**
+ * The batch text, decoded from wasm memory. Node's `Buffer` makes strings 3 to 6 times faster than
+ * `TextDecoder` (Node 20, 64 KiB of ASCII: `TextDecoder` 1.25 GB/s, `Buffer` utf8 3.5 GB/s,
+ * latin1 8 GB/s); elsewhere ASCII text goes through a latin1 decoder (Chromium: 2.2 GB/s, 1.6 for
+ * UTF-8). ASCII is read the same by both (windows-1252, the web's latin1, agrees below 0x80).
+ */
+function textAt(memory: ArrayBufferLike, ptr: number, len: number, ascii: boolean): string {
+  if (len === 0) return "";
+  if (nodeBuffer) {
+    if (memoryBuffer?.buffer !== memory) memoryBuffer = nodeBuffer.from(memory);
+    return memoryBuffer.toString(ascii ? "latin1" : "utf8", ptr, ptr + len);
+  }
+  decoded += len;
+  if (decoded > 2 ** 31 - 2 ** 20) {
+    decoded = len;
+    utf8 = latin1 = undefined;
+  }
+  const decoder = ascii ? (latin1 ??= new TextDecoder("latin1")) : (utf8 ??= new TextDecoder("utf-8", { ignoreBOM: true }));
+  return decoder.decode(new Uint8Array(memory, ptr, len));
+}
 
 /**
  * Slices event objects out of a batch one at a time, so an event costs two or three string slices
@@ -31,12 +73,13 @@ export class BatchReader {
   }
 
   /**
-   * Takes a batch: its lengths are read from wasm memory, which must happen before the next call
-   * into wasm. `keep` copies them, for a batch read later.
+   * Takes a batch: its text and lengths are read from wasm memory, which must happen before the
+   * next call into wasm. `keep` copies the lengths, for a batch read later.
    */
   load(batch: Batch, keep: boolean): void {
-    const view = new Uint32Array(wasm!.memory.buffer, batch[1], batch[2]);
-    this.text = batch[0];
+    const memory = wasm!.memory.buffer;
+    const view = new Uint32Array(memory, batch[2], batch[3]);
+    this.text = textAt(memory, batch[0], batch[1], batch[4]);
     this.lens = keep ? view.slice() : view;
     this.at = 0;
     this.pos = 0;
