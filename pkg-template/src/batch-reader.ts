@@ -50,7 +50,9 @@ function textAt(memory: ArrayBufferLike, ptr: number, len: number, ascii: boolea
     decoded = len;
     utf8 = latin1 = undefined;
   }
-  const decoder = ascii ? (latin1 ??= new TextDecoder("latin1")) : (utf8 ??= new TextDecoder("utf-8", { ignoreBOM: true }));
+  const decoder = ascii
+    ? (latin1 ??= new TextDecoder("latin1"))
+    : (utf8 ??= new TextDecoder("utf-8", { ignoreBOM: true }));
   return decoder.decode(new Uint8Array(memory, ptr, len));
 }
 
