@@ -195,7 +195,7 @@ impl SseParser {
 /// `textLen` UTF-8 bytes, `lensCount` u32 values) before its next call into this source or
 /// parser, which is before they can move or change. The lengths' copy into a JS array cost a
 /// sixth of the time on small events; the text is decoded by the wrapper, which has faster ways
-/// than wasm-bindgen's `TextDecoder` (`Buffer` in Node, a latin1 decoder for ASCII text).
+/// than wasm-bindgen's `TextDecoder` in Node (`Buffer`, latin1 for ASCII text).
 /// `ascii` says that the text is all ASCII: its UTF-16 lengths add up to its UTF-8 length (any
 /// other character is longer in UTF-8 than in UTF-16), a sum over three numbers per event
 /// rather than a scan of the text.
