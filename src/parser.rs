@@ -18,7 +18,7 @@ use std::borrow::Cow;
 
 use data::DataBuffer;
 pub(crate) use scan::is_ascii;
-use scan::{same_bytes, scan_line};
+use scan::{first_word, has_null, same_bytes, scan_line};
 
 use std::fmt;
 
@@ -327,114 +327,141 @@ impl Parser {
     /// Must only be called when nothing of a block is held ([`Parser::holds_nothing`]).
     #[inline(always)]
     fn whole_block<'c>(&mut self, input: &'c [u8], sink: &mut impl Sink) -> Block<'c> {
+        let mut rest = input;
+        let mut data = Data::None;
         // The most common block first, on its own short path: one `data` line and the blank line.
         if let [b'd', b'a', b't', b'a', b':', after_colon @ ..] = input {
             let scan = scan_line(after_colon);
             let Some(end) = scan.end else {
                 return Block::FirstLineOpen { ascii: scan.ascii };
             };
-            {
-                let after = match &after_colon[end..] {
-                    [b'\n', b'\n', after @ ..] | [b'\r', b'\n', b'\r', b'\n', after @ ..] => Some(after),
-                    _ => None,
-                };
-                if let Some(after) = after.filter(|_| 5 + end <= self.max_event_bytes) {
-                    let value = &after_colon[..end];
-                    let value = value.strip_prefix(b" ").unwrap_or(value);
-                    let id_changed = std::mem::take(&mut self.id_changed);
-                    if scan.ascii {
-                        sink.event(Event {
-                            raw_type: "",
-                            // SAFETY: `scan.ascii` says the line, so its value, is ASCII.
-                            data: unsafe { std::str::from_utf8_unchecked(value) },
-                            data_is_ascii: true,
-                            last_event_id: &self.last_event_id,
-                            id_changed,
-                        });
-                    } else {
-                        sink.event(Event {
-                            raw_type: "",
-                            data: &decode(value),
-                            data_is_ascii: false,
-                            last_event_id: &self.last_event_id,
-                            id_changed,
-                        });
-                    }
-                    return Block::Dispatched(after);
+            if 5 + end > self.max_event_bytes {
+                return Block::LineByLine;
+            }
+            let value = &after_colon[..end];
+            let value = value.strip_prefix(b" ").unwrap_or(value);
+            let after = match &after_colon[end..] {
+                [b'\n', b'\n', after @ ..] | [b'\r', b'\n', b'\r', b'\n', after @ ..] => after,
+                // More lines: the loop below goes on after this one.
+                [b'\r', b'\n', after @ ..] | [_, after @ ..] => {
+                    rest = after;
+                    data = Data::Range(value, scan.ascii);
+                    &[]
                 }
+                [] => unreachable!("a line end was found"),
+            };
+            if let Data::None = data {
+                let id_changed = std::mem::take(&mut self.id_changed);
+                if scan.ascii {
+                    sink.event(Event {
+                        raw_type: "",
+                        // SAFETY: `scan.ascii` says the line, so its value, is ASCII.
+                        data: unsafe { std::str::from_utf8_unchecked(value) },
+                        data_is_ascii: true,
+                        last_event_id: &self.last_event_id,
+                        id_changed,
+                    });
+                } else {
+                    sink.event(Event {
+                        raw_type: "",
+                        data: &decode(value),
+                        data_is_ascii: false,
+                        last_event_id: &self.last_event_id,
+                        id_changed,
+                    });
+                }
+                return Block::Dispatched(after);
             }
         }
-        let mut rest = input;
-        let mut data = Data::None;
         let mut event_type: (&[u8], bool) = (&[], true);
+        // The value of the block's last valid `id` field when it differs from the last event ID
+        // string (an `id` equal to it changes nothing, and the string holds no NULL).
         let mut id: Option<&[u8]> = None;
+        // Every line and value held for the block lies in `input`: when `input` is within the
+        // limit, no line can pass it.
+        let limited = input.len() > self.max_event_bytes;
         loop {
-            let line_start = rest;
-            match rest {
-                // The blank line: dispatch.
-                [b'\r' | b'\n', ..] => {
-                    let after = match rest {
-                        [b'\r', b'\n', after @ ..] => after,
-                        [b'\r'] => {
-                            self.after_cr = true;
-                            &[]
+            // The common field names, with their colon and the space after it, are told apart
+            // by one load of the line's first eight bytes.
+            let word = first_word(rest);
+            let (known, value_start) = known_field(word);
+            if let Field::Other = known {
+                match word as u8 {
+                    // The blank line: dispatch.
+                    b'\r' | b'\n' => {
+                        let after = match rest {
+                            [b'\r', b'\n', after @ ..] => after,
+                            [b'\r'] => {
+                                self.after_cr = true;
+                                &[]
+                            }
+                            [_, after @ ..] => after,
+                            [] => unreachable!("the blank line ends with CR or LF"),
+                        };
+                        if let Some(id) = id {
+                            self.last_event_id.clear();
+                            self.last_event_id.push_str(&decode(id));
+                            self.id_changed = true;
                         }
-                        [_, after @ ..] => after,
-                        [] => unreachable!("the blank line ends with CR or LF"),
-                    };
-                    if let Some(id) = id {
-                        self.set_id(id);
+                        match data {
+                            Data::None => {}
+                            Data::Range(value, ascii) => {
+                                emit(sink, value, ascii, event_type, &self.last_event_id, &mut self.id_changed);
+                            }
+                            Data::Buffer => {
+                                emit_buffered(
+                                    sink,
+                                    &self.data,
+                                    self.data_ascii,
+                                    event_type,
+                                    &self.last_event_id,
+                                    &mut self.id_changed,
+                                );
+                                self.data.clear();
+                                self.data_ascii = true;
+                            }
+                        }
+                        return Block::Dispatched(after);
                     }
-                    match data {
-                        Data::None => {}
-                        Data::Range(value, ascii) => {
-                            emit(sink, value, ascii, event_type, &self.last_event_id, &mut self.id_changed);
+                    _ if rest.is_empty() => {
+                        if std::ptr::eq(rest, input) {
+                            return Block::FirstLineOpen { ascii: true };
                         }
-                        Data::Buffer => {
-                            emit_buffered(
-                                sink,
-                                &self.data,
-                                self.data_ascii,
-                                event_type,
-                                &self.last_event_id,
-                                &mut self.id_changed,
-                            );
-                            self.data.clear();
-                            self.data_ascii = true;
-                        }
+                        return self.line_by_line(data);
                     }
-                    return Block::Dispatched(after);
+                    _ => {}
                 }
-                [] if std::ptr::eq(line_start, input) => return Block::FirstLineOpen { ascii: true },
-                [] => return self.line_by_line(data),
-                _ => {}
             }
-            let scan = scan_line(rest);
+            // A known name is ASCII and in the word, so `value_start <= rest.len()`.
+            let scan = scan_line(&rest[value_start..]);
             let Some(end) = scan.end else {
-                if std::ptr::eq(line_start, input) {
+                if std::ptr::eq(rest, input) {
                     return Block::FirstLineOpen { ascii: scan.ascii };
                 }
                 return self.line_by_line(data);
             };
-            let line = &rest[..end];
-            rest = match &rest[end..] {
+            let (line, after) = rest.split_at(value_start + end);
+            rest = match after {
                 [b'\r', b'\n', after @ ..] => after,
                 [_, after @ ..] => after,
                 [] => unreachable!("a line end was found"),
             };
-            // A comment.
-            if line[0] == b':' {
-                continue;
+            if limited {
+                let held = match data {
+                    Data::None => 0,
+                    Data::Range(value, _) => value.len() + 1,
+                    Data::Buffer => self.data.len(),
+                };
+                if line.len() + held > self.max_event_bytes && line[0] != b':' {
+                    return self.line_by_line(data);
+                }
             }
-            let held = match data {
-                Data::None => 0,
-                Data::Range(value, _) => value.len() + 1,
-                Data::Buffer => self.data.len(),
+            let (field, value) = match known {
+                // A comment.
+                Field::Other if line[0] == b':' => continue,
+                Field::Other => field(line),
+                _ => (known, &line[value_start..]),
             };
-            if line.len() + held > self.max_event_bytes {
-                return self.line_by_line(data);
-            }
-            let (field, value) = field(line);
             match field {
                 Field::Data => match data {
                     Data::None => data = Data::Range(value, scan.ascii),
@@ -446,7 +473,10 @@ impl Parser {
                     Data::Buffer => self.append_data(value, scan.ascii),
                 },
                 Field::Event => event_type = (value, scan.ascii),
-                Field::Id if !value.contains(&0) => id = Some(value),
+                // "If the field value does not contain U+0000 NULL, then set the last event ID
+                // buffer to the field value."
+                Field::Id if same_bytes(value, self.last_event_id.as_bytes()) => id = None,
+                Field::Id if !has_null(value) => id = Some(value),
                 Field::Retry => return self.line_by_line(data),
                 Field::Id | Field::Other => {}
             }
@@ -717,6 +747,36 @@ fn field(line: &[u8]) -> (Field, &[u8]) {
         }
     };
     (field, value.strip_prefix(b" ").unwrap_or(value))
+}
+
+/// The field a line starts with when it is `data:`, `id:` or `event:` (the names the parser sees
+/// most), told from `word`, the line's first eight bytes ([`first_word`]), and where its value
+/// starts (after the colon and the space that may follow it); [`Field::Other`] and 0 otherwise.
+#[inline(always)]
+fn known_field(word: u64) -> (Field, usize) {
+    const fn name(bytes: &[u8]) -> (u64, u64) {
+        let mut padded = [0; 8];
+        let mut i = 0;
+        while i < bytes.len() {
+            padded[i] = bytes[i];
+            i += 1;
+        }
+        (u64::from_le_bytes(padded), u64::MAX >> (64 - 8 * bytes.len()))
+    }
+    const DATA: (u64, u64) = name(b"data:");
+    const ID: (u64, u64) = name(b"id:");
+    const EVENT: (u64, u64) = name(b"event:");
+    let (field, name_len) = if word & DATA.1 == DATA.0 {
+        (Field::Data, 5)
+    } else if word & ID.1 == ID.0 {
+        (Field::Id, 3)
+    } else if word & EVENT.1 == EVENT.0 {
+        (Field::Event, 6)
+    } else {
+        return (Field::Other, 0);
+    };
+    // "If value starts with a U+0020 SPACE character, remove it from value."
+    (field, name_len + usize::from((word >> (8 * name_len)) as u8 == b' '))
 }
 
 /// What [`Parser::whole_block`] did.

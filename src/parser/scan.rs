@@ -206,3 +206,41 @@ pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         _ => a == b,
     }
 }
+
+/// The first eight bytes of `bytes` as a little-endian word, padded with zero bytes when there
+/// are fewer.
+#[inline(always)]
+pub(super) fn first_word(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(word) => u64::from_le_bytes(*word),
+        None => padded_word(bytes),
+    }
+}
+
+#[cold]
+fn padded_word(bytes: &[u8]) -> u64 {
+    let mut word = [0; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// Whether `bytes` holds a zero byte; short strings (IDs) without a call to `memchr`.
+#[inline(always)]
+pub(super) fn has_null(bytes: &[u8]) -> bool {
+    // A zero byte sets its high bit in `zero_bytes`; a false positive only ever follows a true one.
+    const LO: u64 = 0x0101_0101_0101_0101;
+    let zero_bytes = |word: u64| word.wrapping_sub(LO) & !word & (LO << 7);
+    match bytes.len() {
+        0 => false,
+        1..=3 => bytes[0] == 0 || bytes[bytes.len() / 2] == 0 || bytes[bytes.len() - 1] == 0,
+        4..=7 => {
+            let (a, b) = ends::<4>(bytes);
+            zero_bytes(u64::from(u32::from_ne_bytes(a)) << 32 | u64::from(u32::from_ne_bytes(b))) != 0
+        }
+        8..=16 => {
+            let (a, b) = ends::<8>(bytes);
+            zero_bytes(u64::from_ne_bytes(a)) | zero_bytes(u64::from_ne_bytes(b)) != 0
+        }
+        _ => bytes.contains(&0),
+    }
+}
