@@ -171,7 +171,7 @@ pub fn utf16_len(s: &str) -> u32 {
 
 /// A length as a `u32` below [`ID_UNCHANGED`].
 fn saturate(len: usize) -> u32 {
-    u32::try_from(len).unwrap_or(u32::MAX).min(ID_UNCHANGED - 1)
+    len.min(ID_UNCHANGED as usize - 1) as u32
 }
 
 #[cfg(test)]

@@ -696,11 +696,32 @@ fn emit(
     last_event_id: &str,
     id_changed: &mut bool,
 ) {
-    let data = if data_is_ascii { ascii(data) } else { decode(data) };
-    let raw_type = if type_is_ascii { ascii(event_type) } else { decode(event_type) };
+    if !(data_is_ascii && type_is_ascii) {
+        return emit_decoded(sink, data, data_is_ascii, event_type, last_event_id, id_changed);
+    }
     sink.event(Event {
-        raw_type: &raw_type,
-        data: &data,
+        raw_type: &ascii(event_type),
+        data: &ascii(data),
+        data_is_ascii,
+        last_event_id,
+        id_changed: std::mem::take(id_changed),
+    });
+}
+
+/// [`emit`] for data or an event type that is not known to be ASCII: decoded first.
+#[cold]
+#[inline(never)]
+fn emit_decoded(
+    sink: &mut impl Sink,
+    data: &[u8],
+    data_is_ascii: bool,
+    event_type: &[u8],
+    last_event_id: &str,
+    id_changed: &mut bool,
+) {
+    sink.event(Event {
+        raw_type: &decode(event_type),
+        data: &decode(data),
         // A lossy decode of bytes that were not ASCII never gives ASCII back.
         data_is_ascii,
         last_event_id,
@@ -766,17 +787,17 @@ fn known_field(word: u64) -> (Field, usize) {
     const DATA: (u64, u64) = name(b"data:");
     const ID: (u64, u64) = name(b"id:");
     const EVENT: (u64, u64) = name(b"event:");
-    let (field, name_len) = if word & DATA.1 == DATA.0 {
-        (Field::Data, 5)
-    } else if word & ID.1 == ID.0 {
-        (Field::Id, 3)
-    } else if word & EVENT.1 == EVENT.0 {
-        (Field::Event, 6)
-    } else {
-        return (Field::Other, 0);
-    };
     // "If value starts with a U+0020 SPACE character, remove it from value."
-    (field, name_len + usize::from((word >> (8 * name_len)) as u8 == b' '))
+    let space_at = |at: usize| usize::from((word >> (8 * at)) as u8 == b' ');
+    if word & DATA.1 == DATA.0 {
+        (Field::Data, 5 + space_at(5))
+    } else if word & ID.1 == ID.0 {
+        (Field::Id, 3 + space_at(3))
+    } else if word & EVENT.1 == EVENT.0 {
+        (Field::Event, 6 + space_at(6))
+    } else {
+        (Field::Other, 0)
+    }
 }
 
 /// What [`Parser::whole_block`] did.
