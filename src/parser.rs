@@ -351,7 +351,6 @@ impl Parser {
                 [] => unreachable!("a line end was found"),
             };
             if let Data::None = data {
-                let id_changed = std::mem::take(&mut self.id_changed);
                 if scan.ascii {
                     sink.event(Event {
                         raw_type: "",
@@ -359,16 +358,10 @@ impl Parser {
                         data: unsafe { std::str::from_utf8_unchecked(value) },
                         data_is_ascii: true,
                         last_event_id: &self.last_event_id,
-                        id_changed,
+                        id_changed: std::mem::take(&mut self.id_changed),
                     });
                 } else {
-                    sink.event(Event {
-                        raw_type: "",
-                        data: &decode(value),
-                        data_is_ascii: false,
-                        last_event_id: &self.last_event_id,
-                        id_changed,
-                    });
+                    emit_decoded(sink, value, false, &[], &self.last_event_id, &mut self.id_changed);
                 }
                 return Block::Dispatched(after);
             }
