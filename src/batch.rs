@@ -225,5 +225,10 @@ mod tests {
         parser.feed(b"data: d\n\n", &mut batch).unwrap();
         assert_eq!(batch.text, "d");
         assert_eq!(batch.lens, [0, 1, ID_UNCHANGED]);
+        // A block whose last `id` is the last event ID again changes nothing.
+        batch.clear();
+        parser.feed(b"id: 3\nid: 22\ndata: e\n\n", &mut batch).unwrap();
+        assert_eq!(batch.text, "e");
+        assert_eq!(batch.lens, [0, 1, ID_UNCHANGED]);
     }
 }

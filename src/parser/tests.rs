@@ -1,7 +1,7 @@
 //! Wire-byte tables, each case replayed whole, split at every byte position, one byte at a
 //! time and in pseudo-random chunkings: the outcome must never depend on the chunking.
 
-use super::scan::{is_ascii, same_bytes, scan_line, LineScan};
+use super::scan::{first_word, has_null, is_ascii, same_bytes, scan_line, LineScan};
 use super::*;
 use crate::chunking::{random_chunks, Lcg};
 
@@ -98,6 +98,8 @@ fn event_type_is_named_and_reset_after_each_dispatch() {
     check(b"event: add\ndata: 1\n\ndata: 2\n\n", &[ev("add", "1", ""), msg("2")]);
     check(b"event: a\nevent: b\ndata: 1\n\n", &[ev("b", "1", "")]);
     check(b"event\ndata: 1\n\n", &[msg("1")]);
+    // A block that starts with its `data` line and goes on.
+    check(b"data: 1\nid: 7\nevent: e\n\ndata:2\r\n: c\r\n\r\n", &[ev("e", "1", "7"), ev("message", "2", "7")]);
 }
 
 #[test]
@@ -124,6 +126,12 @@ fn id_persists_resets_and_ignores_null() {
         &[ev("message", "a", "1"), ev("message", "b", "1"), ev("message", "c", "")],
     );
     check(b"id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n", &[ev("message", "a", "1"), ev("message", "b", "1")]);
+    // The last valid `id` of a block wins: one equal to the last event ID, or one before a NULL.
+    check(b"id: 1\ndata: a\n\nid: 2\nid: 1\ndata: b\n\n", &[ev("message", "a", "1"), ev("message", "b", "1")]);
+    for null_id in [&b"\0"[..], b"ab\0", b"abc\0efg", b"abcdefgh\0jklm", b"abcdefghijklmnopqrstu\0"] {
+        let input = [&b"id: 1\ndata: a\n\nid: 2\nid: "[..], null_id, b"\ndata: b\n\n"].concat();
+        check(&input, &[ev("message", "a", "1"), ev("message", "b", "2")]);
+    }
     // An id-only block commits the id without an event.
     let (out, last) = run_chunks(1000, [&b"id: 7\n\n"[..]]);
     assert!(out.is_empty());
@@ -315,6 +323,15 @@ fn short_ascii_checks_and_compares_match_the_plain_ones() {
             b.push(b'a');
         }
         assert_eq!(same_bytes(&a, &b), a == b, "{a:?} {b:?}");
+        let mut c = a.clone();
+        if rng.below(2) == 0 && !c.is_empty() {
+            let at = rng.below(c.len());
+            c[at] = 0;
+        }
+        assert_eq!(has_null(&c), c.contains(&0), "{c:?}");
+        let mut padded = [0; 8];
+        padded[..c.len().min(8)].copy_from_slice(&c[..c.len().min(8)]);
+        assert_eq!(first_word(&c), u64::from_le_bytes(padded), "{c:?}");
     }
 }
 
