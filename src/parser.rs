@@ -327,30 +327,19 @@ impl Parser {
     /// Must only be called when nothing of a block is held ([`Parser::holds_nothing`]).
     #[inline(always)]
     fn whole_block<'c>(&mut self, input: &'c [u8], sink: &mut impl Sink) -> Block<'c> {
-        let mut rest = input;
-        let mut data = Data::None;
         // The most common block first, on its own short path: one `data` line and the blank line.
         if let [b'd', b'a', b't', b'a', b':', after_colon @ ..] = input {
             let scan = scan_line(after_colon);
             let Some(end) = scan.end else {
                 return Block::FirstLineOpen { ascii: scan.ascii };
             };
-            if 5 + end > self.max_event_bytes {
-                return Block::LineByLine;
-            }
-            let value = &after_colon[..end];
-            let value = value.strip_prefix(b" ").unwrap_or(value);
             let after = match &after_colon[end..] {
-                [b'\n', b'\n', after @ ..] | [b'\r', b'\n', b'\r', b'\n', after @ ..] => after,
-                // More lines: the loop below goes on after this one.
-                [b'\r', b'\n', after @ ..] | [_, after @ ..] => {
-                    rest = after;
-                    data = Data::Range(value, scan.ascii);
-                    &[]
-                }
-                [] => unreachable!("a line end was found"),
+                [b'\n', b'\n', after @ ..] | [b'\r', b'\n', b'\r', b'\n', after @ ..] => Some(after),
+                _ => None,
             };
-            if let Data::None = data {
+            if let Some(after) = after.filter(|_| 5 + end <= self.max_event_bytes) {
+                let value = &after_colon[..end];
+                let value = value.strip_prefix(b" ").unwrap_or(value);
                 if scan.ascii {
                     sink.event(Event {
                         raw_type: "",
@@ -366,6 +355,8 @@ impl Parser {
                 return Block::Dispatched(after);
             }
         }
+        let mut rest = input;
+        let mut data = Data::None;
         let mut event_type: (&[u8], bool) = (&[], true);
         // The value of the block's last valid `id` field when it differs from the last event ID
         // string (an `id` equal to it changes nothing, and the string holds no NULL).
@@ -425,15 +416,16 @@ impl Parser {
                     _ => {}
                 }
             }
-            // A known name is ASCII and in the word, so `value_start <= rest.len()`.
-            let scan = scan_line(&rest[value_start..]);
+            // From the line's start, not the value's: the scan then need not wait for the match.
+            // (The name, colon and space are ASCII, and neither CR nor LF.)
+            let scan = scan_line(rest);
             let Some(end) = scan.end else {
                 if std::ptr::eq(rest, input) {
                     return Block::FirstLineOpen { ascii: scan.ascii };
                 }
                 return self.line_by_line(data);
             };
-            let (line, after) = rest.split_at(value_start + end);
+            let (line, after) = rest.split_at(end);
             rest = match after {
                 [b'\r', b'\n', after @ ..] => after,
                 [_, after @ ..] => after,
