@@ -58,6 +58,8 @@ function textAt(memory: ArrayBufferLike, ptr: number, len: number, ascii: boolea
 export class BatchReader {
   text = "";
   lens: Uint32Array = new Uint32Array(0);
+  /** Where `load(batch, true)` copies the lengths. */
+  copy: Uint32Array = new Uint32Array(0);
   /** Index into lens of the next event. */
   at = 0;
   /** Offset into text of the next event. */
@@ -75,16 +77,25 @@ export class BatchReader {
    */
   load(batch: Batch, keep: boolean): void {
     const memory = wasm!.memory.buffer;
-    const view = new Uint32Array(memory, batch[2], batch[3]);
+    const count = batch[3];
+    const view = new Uint32Array(memory, batch[2], count);
     this.text = textAt(memory, batch[0], batch[1], batch[4]);
-    this.lens = keep ? view.slice() : view;
+    if (keep) {
+      // Copied into a buffer kept from batch to batch: a fresh 16 KiB array per chunk costs
+      // more than the copy (an ArrayBuffer of its own to allocate and to collect).
+      if (this.copy.length < count) this.copy = new Uint32Array(Math.max(count, 2 * this.copy.length));
+      this.copy.set(view);
+      this.lens = this.copy.subarray(0, count);
+    } else {
+      this.lens = view;
+    }
     this.at = 0;
     this.pos = 0;
   }
 
   clear(): void {
     this.text = "";
-    this.lens = new Uint32Array(0);
+    this.lens = this.copy = new Uint32Array(0);
     this.at = 0;
   }
 
