@@ -82,7 +82,8 @@ export class BatchReader {
     this.text = textAt(memory, batch[0], batch[1], batch[4]);
     if (keep) {
       // Copied into a buffer kept from batch to batch: a fresh 16 KiB array per chunk costs
-      // more than the copy (an ArrayBuffer of its own to allocate and to collect).
+      // more than the copy (an ArrayBuffer of its own to allocate and to collect). It keeps the
+      // size of the largest batch until the source finishes, as the Rust batch does.
       if (this.copy.length < count) this.copy = new Uint32Array(Math.max(count, 2 * this.copy.length));
       this.copy.set(view);
       this.lens = this.copy.subarray(0, count);
