@@ -305,7 +305,8 @@ const WHY = [
       "per-event iterator can meet 1.0x there. On typical events in Node 20 the step costs 120-190 ns, 30-45% " +
       "of eventsource-parser's whole cost per event (390-540 ns); our parse and slicing take about 360 ns, so " +
       "`for await` lands at 0.94x in memory and 0.95-0.97x end to end (A/B, 21 rounds), where `batches()`, " +
-      "one step per chunk, measures 1.14-1.24x.",
+      "one step per chunk, measures 1.14-1.24x. Against eventsource-client the rows of the other shapes move " +
+      "by 20% and more from run to run (Node multi-line: 1.08x, then 0.82x in the next full run).",
   },
   {
     rows: /SseParser \/ eventsource-parser/,
@@ -320,11 +321,16 @@ const WHY = [
     rows: /batches\(\) \/ fetch \+ eventsource-parser/,
     text:
       "- **`batches()` end to end.** One step per chunk. In memory (section 1) the whole source read with " +
-      "`batches()` runs at 0.6-0.7x of eventsource-parser in Chromium where `SseParser` alone runs at " +
-      "1.1-1.4x: reading the body through wasm-streams and handing over a batch per chunk costs about 70 µs " +
-      "per 16 KiB chunk more than feeding the parser, which small events in Chromium feel most. That is our " +
-      "overhead, not a limit of the runtime: not met. In Node the same path measured 1.14-1.16x end to end on " +
-      "typical events (A/B, 21 rounds).",
+      "`batches()` runs at 0.6-0.9x of eventsource-parser in Chromium where `SseParser` alone runs at " +
+      "1.1-1.7x: reading the body through wasm-streams and handing over a batch per chunk costs about 45 µs " +
+      "per 16 KiB chunk more than feeding the parser (70 µs before this session's change below), which small " +
+      "events in Chromium feel most. That is our " +
+      "overhead, not a limit of the runtime: not met. A kept length buffer instead of a copy per chunk " +
+      "took 1.3x of it back (A/B in one page); reading a body asynchronously at all costs about 24 µs per " +
+      "chunk in Chromium (an async generator over the same stream feeding `SseParser` runs at 0.85x of the " +
+      "synchronous loop), and the rest is spread over wasm-bindgen-futures' task queue, `JsFuture`'s " +
+      "closures and microtask hops. On large events the row moved from 1.14x to 0.86x between two full runs " +
+      "of the same wasm: Chromium hands a fast stream over in chunks of 8 B to 2 MiB, differently each run.",
   },
   {
     rows: /raw fetch \(the ceiling\)/,
