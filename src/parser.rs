@@ -294,15 +294,22 @@ impl Parser {
                     result?;
                 }
             }
-            rest = match tail {
-                [b'\r', b'\n', after @ ..] => after,
-                [b'\r'] => {
-                    self.after_cr = true;
-                    &[]
-                }
-                [_, after @ ..] => after,
-                [] => unreachable!("a line end was found"),
-            };
+            rest = self.past_line_end(tail);
+        }
+    }
+
+    /// What follows the line end that `tail` starts with (CRLF, CR or LF). A CR that ends the
+    /// chunk may be the first half of a CRLF: the next chunk skips a LF it starts with.
+    #[inline(always)]
+    fn past_line_end<'a>(&mut self, tail: &'a [u8]) -> &'a [u8] {
+        match tail {
+            [b'\r', b'\n', after @ ..] => after,
+            [b'\r'] => {
+                self.after_cr = true;
+                &[]
+            }
+            [_, after @ ..] => after,
+            [] => unreachable!("a line end was found"),
         }
     }
 
@@ -373,15 +380,7 @@ impl Parser {
                 match word as u8 {
                     // The blank line: dispatch.
                     b'\r' | b'\n' => {
-                        let after = match rest {
-                            [b'\r', b'\n', after @ ..] => after,
-                            [b'\r'] => {
-                                self.after_cr = true;
-                                &[]
-                            }
-                            [_, after @ ..] => after,
-                            [] => unreachable!("the blank line ends with CR or LF"),
-                        };
+                        let after = self.past_line_end(rest);
                         if let Some(id) = id {
                             self.last_event_id.clear();
                             self.last_event_id.push_str(&decode(id));
