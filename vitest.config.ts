@@ -43,8 +43,7 @@ function browserProject(name: string, files: { include?: string[]; exclude?: str
     extends: true as const,
     test: {
       ...shared,
-      ...(files.include ? { include: files.include } : {}),
-      ...(files.exclude ? { exclude: files.exclude } : {}),
+      ...files,
       name,
       browser: { ...BROWSER, instances: [{ browser: "chromium" as const, name: `${name} (chromium)` }] },
     },

@@ -16,7 +16,7 @@ const pkg = join(root, "pkg");
 const staging = join(root, "build", "pkg");
 // Exports of wasm-streams that nothing in the package calls (see trimWasm).
 const UNUSED_EXPORTS = ["intounderlying", "__wbg_intounderlying"];
-// Functions whose bodies are replaced (scripts/wasm-trim.mjs), 9 KB of the shipped 78 KB:
+// Functions whose bodies are replaced (scripts/wasm-trim.mjs): 9.4 KB less shipped (78.1 -> 68.7 KB):
 // - The panic machinery: the std panic handler formats the message and the location for a hook
 //   whose output goes nowhere on wasm32-unknown-unknown, then `panic = "abort"` traps with
 //   `unreachable`. Trapping at once is what JS sees either way ("RuntimeError: unreachable").
@@ -73,11 +73,11 @@ cpSync(template, staging, { recursive: true, filter: (path) => !compiled.include
 const glueDir = join(root, "build", "glue", "wasm");
 rmSync(glueDir, { recursive: true, force: true });
 mkdirSync(glueDir, { recursive: true });
+const wasm = trimWasm(join(out, "rust_eventsource_bg.wasm"));
 // wasm-bindgen's glue falls back to `new URL("rust_eventsource_bg.wasm", import.meta.url)` when
 // init gets no module. The wrapper always passes the inlined bytes, and no .wasm file ships, but
 // webpack 5 resolves every `new URL(literal, import.meta.url)` at build time and fails on the
 // missing file ("Module not found"): remove the dead fallback.
-const wasm = trimWasm(join(out, "rust_eventsource_bg.wasm"));
 const glue = trimGlue(readFileSync(join(out, "rust_eventsource.js"), "utf8"));
 const fallback = "module_or_path = new URL('rust_eventsource_bg.wasm', import.meta.url);";
 if (!glue.includes(fallback))
