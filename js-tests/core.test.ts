@@ -54,6 +54,31 @@ describe("events", () => {
     expect(source.readyState).toBe(CLOSED);
   });
 
+  it("batches(): a chunk of 10,000 events comes in steps of at most 4096, in order, none lost", async () => {
+    const text = Array.from({ length: 10_000 }, (_, i) => `id: ${i}\ndata: ${i}\n\n`).join("");
+    // One chunk: the body's stream enqueues the whole text at once.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+    const oneChunk = async () => new Response(body, { headers: { "Content-Type": "text/event-stream" } });
+    const source = connect(`${origin}/counter?n=1`, { fetch: oneChunk, reconnect: false });
+    const sizes: number[] = [];
+    const data: string[] = [];
+    const ids: string[] = [];
+    for await (const batch of source.batches()) {
+      sizes.push(batch.length);
+      for (const event of batch) data.push(event.data);
+      ids.push(source.lastEventId);
+    }
+    expect(sizes).toEqual([4096, 4096, 1808]);
+    expect(data).toEqual(Array.from({ length: 10_000 }, (_, i) => String(i)));
+    // The ID of the last event yielded, while the rest of the chunk waits.
+    expect(ids).toEqual(["4095", "8191", "9999"]);
+  });
+
   it("yields an event within 100 ms of its last byte, long before the response ends", async () => {
     const key = uniqueKey("trickle");
     const steps = iterate(connect(`${origin}/trickle?key=${key}&interval=50&hold=3000`));
