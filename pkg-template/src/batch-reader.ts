@@ -122,10 +122,10 @@ export class BatchReader {
     return { type, data, lastEventId: this.eventId };
   }
 
-  /** The events left, at most `max` of them, as an array. */
-  takeAll(max = Number.POSITIVE_INFINITY): SseEvent[] {
+  /** Every event left, as an array. */
+  takeAll(): SseEvent[] {
     // Made at its full length: no regrowth while filling.
-    const events = new Array<SseEvent>(Math.min(max, (this.lens.length - this.at) / 3));
+    const events = new Array<SseEvent>((this.lens.length - this.at) / 3);
     for (let i = 0; i < events.length; i++) events[i] = this.take()!;
     return events;
   }

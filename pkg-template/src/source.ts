@@ -9,14 +9,6 @@ import type { ReadyState, RustEventSourceInit, SseEvent } from "./types.js";
 import { SseClient } from "./wasm/rust_eventsource.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
-/**
- * The most events one step of `batches()` yields; the rest of the chunk's batch waits, unsliced,
- * for the next steps. Chromium hands a fast body over in chunks of up to 2 MiB: 170,000 tiny
- * events, whose objects then stay alive together while the caller runs, survive the young
- * generation's scavenges and are copied and promoted (GC went from 2% to 20% of the time). 4096
- * tiny events are 48 KiB of stream; smaller arrays gained nothing more (1024 to 16384 measured).
- */
-const BATCH_MAX = 4096;
 // Engines without explicit resource management lack the symbol: `await using` needs it anyway.
 const asyncDispose: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
@@ -238,9 +230,9 @@ export class RustEventSource
   }
 
   /**
-   * The same stream, one step per chunk: each step yields every event parsed out of what
-   * arrived, as an array (a chunk of more than 4096 events in steps of at most 4096). Shares the source's state with the per-event iterator; leaving the
-   * loop closes the source.
+   * The same stream, one step per chunk (per 64 KiB of a larger one): each step yields every
+   * event parsed out of what arrived, as an array. Shares the source's state with the per-event
+   * iterator; leaving the loop closes the source.
    */
   batches(): AsyncIterable<SseEvent[]> & AsyncIterator<SseEvent[], undefined, undefined> {
     const source = this;
@@ -248,7 +240,7 @@ export class RustEventSource
     return {
       async next() {
         for (;;) {
-          const events = core.batch.takeAll(BATCH_MAX);
+          const events = core.batch.takeAll();
           if (events.length > 0) return { value: events, done: false };
           if ((await core.refill()) === DONE) return DONE;
         }
