@@ -7,7 +7,7 @@
 //! ID, or [`ID_UNCHANGED`] when it is the same as the previous event's. The JS wrapper slices
 //! the events out of `text` as they are asked for.
 
-use crate::parser::{join, Event, Sink};
+use crate::parser::{join, BufferedData, Event, Sink};
 
 /// In `lens`, an ID length meaning "the same last event ID as the event before".
 pub const ID_UNCHANGED: u32 = u32::MAX;
@@ -91,6 +91,19 @@ impl Sink for Batch {
         } else {
             let data = join(pieces, false);
             self.push_event(Event { data: &data, ..event }, &[data.as_bytes()]);
+        }
+    }
+
+    /// A long event alone in its batch so far, with the default type and an unchanged ID (a
+    /// long `data` line that spanned chunks, nearly always): its data becomes the text as it
+    /// is, moved rather than copied.
+    fn event_in_buffer(&mut self, event: Event<'_>, data: BufferedData<'_>) {
+        if self.text.is_empty() && event.raw_type.is_empty() && !event.id_changed {
+            let data_len = saturate(data.len());
+            data.move_into(&mut self.text);
+            self.push_lens([0, data_len, ID_UNCHANGED]);
+        } else {
+            self.event_in_pieces(event, &[data.as_str().as_bytes()]);
         }
     }
 
@@ -209,6 +222,62 @@ mod tests {
             assert_eq!(batch.lens, joined.0.lens, "chunks of {size}");
         }
         assert_eq!(joined.0.lens.len(), 9);
+    }
+
+    /// The events of a batch as (type, data, ID if changed), sliced by their UTF-16 lengths.
+    fn unpack(batch: &Batch) -> Vec<(String, String, Option<String>)> {
+        let units: Vec<u16> = batch.text.encode_utf16().collect();
+        let mut at = 0;
+        let mut take = |len: u32| {
+            let piece = String::from_utf16(&units[at..at + len as usize]).unwrap();
+            at += len as usize;
+            piece
+        };
+        let events = batch
+            .lens
+            .chunks(3)
+            .map(|lens| (take(lens[0]), take(lens[1]), (lens[2] != ID_UNCHANGED).then(|| take(lens[2]))));
+        events.collect()
+    }
+
+    #[test]
+    fn moves_a_long_spanning_data_line_into_an_empty_batch() {
+        let long = "z".repeat(crate::parser::MOVABLE_DATA + 100);
+        let input = format!(
+            "data: {long}\n\ndata: a\n\ndata: {long}\n\nevent: t\ndata: {long}\n\nid: 3\ndata: {long}\n\ndata: {long}\n\n"
+        );
+        // The reference: every event through `event` (the default `event_in_buffer`), copied.
+        struct Copied(Batch);
+        impl Sink for Copied {
+            fn event(&mut self, event: Event<'_>) {
+                self.0.event(event);
+            }
+        }
+        // The batch, counting the events whose data it took without a copy.
+        #[derive(Default)]
+        struct Moving(Batch, usize);
+        impl Sink for Moving {
+            fn event(&mut self, event: Event<'_>) {
+                self.0.event(event);
+            }
+            fn event_in_buffer(&mut self, event: Event<'_>, data: BufferedData<'_>) {
+                let held_at = data.as_str().as_ptr();
+                self.0.event_in_buffer(event, data);
+                self.1 += usize::from(self.0.text.as_ptr() == held_at);
+            }
+        }
+        for (size, moves) in [(1000, 3), (4200, 3), (5000, 2), (input.len(), 0)] {
+            let (mut parser, mut reference) = (Parser::new(1 << 20), Parser::new(1 << 20));
+            let (mut batch, mut copied) = (Moving::default(), Copied(Batch::default()));
+            for chunk in input.as_bytes().chunks(size) {
+                batch.0.clear();
+                copied.0.clear();
+                parser.feed(chunk, &mut batch).unwrap();
+                reference.feed(chunk, &mut copied).unwrap();
+                assert_eq!(unpack(&batch.0), unpack(&copied.0), "chunks of {size}");
+            }
+            assert_eq!(batch.1, moves, "chunks of {size}");
+        }
     }
 
     #[test]

@@ -67,6 +67,58 @@ pub trait Sink {
         let data = join(pieces, event.data_is_ascii);
         self.event(Event { data: &data, ..event });
     }
+    /// An event whose data is ASCII, at least [`MOVABLE_DATA`] bytes long, and held in one buffer
+    /// of the parser's (a `data` line that spanned chunks, most often): `event.data` is empty and
+    /// `data` holds it. The default calls [`Sink::event`] with the data borrowed; a sink that
+    /// copies the data anyway can move it out with [`BufferedData::move_into`] instead.
+    fn event_in_buffer(&mut self, event: Event<'_>, data: BufferedData<'_>) {
+        self.event(Event { data: data.as_str(), ..event });
+    }
+}
+
+/// The data length from which [`Sink::event_in_buffer`] is used: below it, a copy costs less
+/// than what moving the buffer may cost later (a batch text that then grows by reallocation).
+pub const MOVABLE_DATA: usize = 4096;
+
+/// The data of [`Sink::event_in_buffer`]: ASCII bytes in the parser's data buffer, followed by
+/// the LF that the spec's dispatch removes.
+pub struct BufferedData<'a> {
+    /// Holds the data and one LF after it; ASCII (made only by the parser, which checked).
+    buffer: &'a mut Vec<u8>,
+}
+
+impl BufferedData<'_> {
+    /// The data.
+    pub fn as_str(&self) -> &str {
+        // SAFETY: the parser hands over ASCII bytes only (see the field).
+        unsafe { std::str::from_utf8_unchecked(&self.buffer[..self.buffer.len() - 1]) }
+    }
+
+    /// The length of the data, in bytes (also in UTF-16 code units: it is ASCII).
+    pub fn len(&self) -> usize {
+        self.buffer.len() - 1
+    }
+
+    /// Whether the data is empty (never, past [`MOVABLE_DATA`]).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Replaces `text` with the data without copying it: `text` takes the data buffer's
+    /// allocation, and the parser keeps `text`'s old one for the next event's data (or none,
+    /// when it is larger than the data buffer ever holds in one piece, so that memory stays
+    /// bounded as before).
+    pub fn move_into(self, text: &mut String) {
+        let mut old = std::mem::take(text).into_bytes();
+        old.clear();
+        if old.capacity() > 2 * data::PIECE {
+            old = Vec::new();
+        }
+        let mut bytes = std::mem::replace(self.buffer, old);
+        bytes.pop();
+        // SAFETY: the bytes are ASCII (see the field), so UTF-8.
+        *text = unsafe { String::from_utf8_unchecked(bytes) };
+    }
 }
 
 /// The data of [`Sink::event_in_pieces`] as one string: the pieces joined, invalid UTF-8 replaced
@@ -627,8 +679,17 @@ impl Parser {
             self.event_type.clear();
             return;
         }
-        // 3. (in `emit_buffered`) The final LF is removed.
+        // 3. (in `emit_buffered`, or `BufferedData`) The final LF is removed.
         let event_type = (&self.event_type[..], self.event_type.is_ascii());
+        if self.data_ascii && event_type.1 && self.data.len() > MOVABLE_DATA {
+            if let Some(buffer) = self.data.as_one_mut() {
+                let data = BufferedData { buffer };
+                emit_movable(sink, data, event_type.0, &self.last_event_id, &mut self.id_changed);
+                self.data.clear();
+                self.event_type.clear();
+                return;
+            }
+        }
         emit_buffered(sink, &self.data, self.data_ascii, event_type, &self.last_event_id, &mut self.id_changed);
         // 6. "Set the data buffer and the event type buffer to the empty string."
         self.data.clear();
@@ -667,6 +728,25 @@ fn emit_buffered(
     let event =
         Event { raw_type: &raw_type, data: "", data_is_ascii, last_event_id, id_changed: std::mem::take(id_changed) };
     sink.event_in_pieces(event, &data.pieces(1));
+}
+
+/// [`emit_buffered`] for long ASCII data in one piece, which the sink may move rather than copy.
+#[inline(never)]
+fn emit_movable(
+    sink: &mut impl Sink,
+    data: BufferedData<'_>,
+    event_type: &[u8],
+    last_event_id: &str,
+    id_changed: &mut bool,
+) {
+    let event = Event {
+        raw_type: &ascii(event_type),
+        data: "",
+        data_is_ascii: true,
+        last_event_id,
+        id_changed: std::mem::take(id_changed),
+    };
+    sink.event_in_buffer(event, data);
 }
 
 /// Steps 4 and 5 of dispatch: the event, with `data` (`data_is_ascii` when known to be ASCII)

@@ -91,6 +91,13 @@ impl DataBuffer {
         self.more.is_empty().then_some(&self.head[..])
     }
 
+    /// The buffer, when the bytes are in one piece: the caller may swap it for another whose
+    /// length is 0 (of a capacity it keeps bounded).
+    #[inline]
+    pub fn as_one_mut(&mut self) -> Option<&mut Vec<u8>> {
+        self.more.is_empty().then_some(&mut self.head)
+    }
+
     /// The bytes but the last `trim`, in order, as slices.
     pub fn pieces(&self, trim: usize) -> Vec<&[u8]> {
         let mut pieces: Vec<&[u8]> = Vec::with_capacity(1 + self.more.len());

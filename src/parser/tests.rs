@@ -370,3 +370,69 @@ fn random_streams_are_chunking_independent() {
         assert_eq!(run_chunks(limit, input.chunks(1)), whole, "{input:?}");
     }
 }
+
+/// A long ASCII `data` line that spans chunks is offered to the sink to move
+/// ([`Sink::event_in_buffer`]); a short one, a non-ASCII one, and one read within a chunk are
+/// not. What the sink gets is the same either way, and the parser keeps a bounded buffer.
+#[test]
+fn long_spanning_ascii_data_is_offered_to_move() {
+    #[derive(Default)]
+    struct Moves {
+        record: Record,
+        moved: Vec<usize>,
+    }
+    impl Sink for Moves {
+        fn event(&mut self, event: Event<'_>) {
+            self.record.event(event);
+        }
+        fn event_in_buffer(&mut self, event: Event<'_>, data: BufferedData<'_>) {
+            self.moved.push(data.len());
+            // A text larger than the parser keeps: it must not take it as its next buffer.
+            let mut text = String::with_capacity(3 * data::PIECE);
+            data.move_into(&mut text);
+            self.record.event(Event { data: &text, ..event });
+        }
+    }
+    let long = "x".repeat(MOVABLE_DATA);
+    let input = format!(
+        "data: {long}\n\nevent: t\nid: 4\ndata:{long}y\r\n\ndata: {long}\u{e9}\n\ndata: {}\n\ndata: {long}\n\n",
+        &long[1..]
+    );
+    let expected = [
+        msg(&long),
+        ev("t", &format!("{long}y"), "4"),
+        ev("message", &format!("{long}\u{e9}"), "4"),
+        ev("message", &long[1..], "4"),
+        ev("message", &long, "4"),
+    ];
+    for size in [1000, 4097, 7000] {
+        let mut parser = Parser::new(1 << 20);
+        let mut sink = Moves::default();
+        for chunk in input.as_bytes().chunks(size) {
+            parser.feed(chunk, &mut sink).unwrap();
+            if let Some(buffer) = parser.data.as_one_mut() {
+                assert!(buffer.capacity() <= 2 * data::PIECE, "chunks of {size}");
+            }
+        }
+        assert_eq!(sink.record.0, expected, "chunks of {size}");
+        // Every ASCII event of MOVABLE_DATA bytes or more whose block (up to the line end that
+        // dispatches it) lies in more than one chunk.
+        let mut offered = Vec::new();
+        let mut start = 0;
+        for (event, expected) in input.split_inclusive("\n\n").zip(&expected) {
+            let dispatched_at = start + event.len() - 1;
+            let Out::Event { data, .. } = expected else { unreachable!() };
+            if data.is_ascii() && data.len() >= MOVABLE_DATA && start / size != dispatched_at / size {
+                offered.push(data.len());
+            }
+            start += event.len();
+        }
+        assert!(!offered.is_empty(), "chunks of {size}");
+        assert_eq!(sink.moved, offered, "chunks of {size}");
+    }
+    // Whole in one chunk, no event goes through the data buffer.
+    let mut sink = Moves::default();
+    Parser::new(1 << 20).feed(input.as_bytes(), &mut sink).unwrap();
+    assert_eq!(sink.record.0, expected);
+    assert!(sink.moved.is_empty());
+}
