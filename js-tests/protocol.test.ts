@@ -173,6 +173,17 @@ const CASES: ProtocolCase[] = [
     lastEventIds: [null, "1", "2"],
   },
   {
+    // 200,000 bytes of data in writes of about 64 KiB: the line spans chunks, and its data is
+    // moved from the parser's buffer into the batch rather than copied (src/batch.rs).
+    name: "a long data line written in pieces reads whole, and the events after it",
+    route: `/repeat?head=${encodeURIComponent("data: ")}&unit=x&count=200000&tail=${encodeURIComponent("\n\nevent: t\nid: 9\ndata: after\n\n")}`,
+    events: [
+      ["message", "x".repeat(200_000), ""],
+      ["t", "after", "9"],
+    ],
+    end: "stop",
+  },
+  {
     name: "an event over maxEventBytes fails with event-too-large",
     route: "/big-event?lines=100&size=100",
     options: { maxEventBytes: 1000 },
