@@ -340,15 +340,16 @@ const WHY = [
       "64 KiB event shows, and 0.85x leaves about 23 µs on top of raw fetch's 130 µs. Measured as the client " +
       "process's CPU time per run (two builds and the limit rows interleaved in one process, 41 rounds of " +
       "8 MiB): a `TextDecoder.decode` of each chunk costs 23-25 µs per event, and the limit row `copy into wasm " +
-      "memory + decode` (what a parser in wasm pays before it looks at a byte) the same, 0.87-0.91x of raw " +
-      "fetch. Raw fetch feeding `SseParser` (copy, SIMD scan, data buffer, batch, decode, slices) costs 45 µs " +
-      "(0.76x); `RustEventSource` 82 µs (0.66-0.75x). The 35-50 µs per chunk between those two is the read " +
+      "memory + decode` (what a parser in wasm pays before it looks at a byte) 21-27 µs, 0.86-0.95x of raw " +
+      "fetch. Raw fetch feeding `SseParser` (copy, SIMD scan, data buffer, batch, decode, slices) costs 40-45 µs " +
+      "(0.76-0.85x); `RustEventSource` 73-105 µs (0.66-0.77x). The 35-60 µs per chunk between those two is the read " +
       "through wasm-streams and the step's crossing (the `JsFuture` callbacks of each read, " +
       "`future_to_promise`, the batch array), paid once per 64 KiB chunk, not per byte: our overhead, not met. " +
       "A long `data` line that spans chunks is now moved from the parser's buffer into the batch instead of " +
-      "copied: 12 µs less per event (1.04x in CPU time, 1.05x in memory; natively 23.3 -> 14.9 million instructions " +
-      "for 8 MiB; wall-clock A/B within the noise at load 4-7). In Chromium the copy into wasm costs more: its limit row measured 0.75-0.79x at load 4-7, with " +
-      "ours at 0.68-0.74x in the same rounds.",
+      "copied: 10-20 µs less CPU per event in two of three A/B runs (1.04-1.05x; the third 1.00x), natively 23.3 -> " +
+      "14.9 million instructions for 8 MiB; wall-clock A/B within the noise at load 4-7 (Node 0.95-1.08x, " +
+      "Chromium 0.97-1.06x). In Chromium (chunks of 7 B to 1.5 MiB) the copy into wasm costs more: its limit row " +
+      "measured 0.75-0.85x of raw fetch at load 4-7, with ours at 0.72-0.91x in the same rounds.",
   },
   {
     rows: /^latency/,
