@@ -320,17 +320,17 @@ const WHY = [
   {
     rows: /batches\(\) \/ fetch \+ eventsource-parser/,
     text:
-      "- **`batches()` end to end.** One step per chunk. In memory (section 1) the whole source read with " +
-      "`batches()` runs at 0.6-0.9x of eventsource-parser in Chromium where `SseParser` alone runs at " +
-      "1.1-1.7x: reading the body through wasm-streams and handing over a batch per chunk costs about 45 µs " +
-      "per 16 KiB chunk more than feeding the parser (70 µs before this session's change below), which small " +
-      "events in Chromium feel most. That is our " +
-      "overhead, not a limit of the runtime: not met. A kept length buffer instead of a copy per chunk " +
-      "took 1.3x of it back (A/B in one page); reading a body asynchronously at all costs about 24 µs per " +
-      "chunk in Chromium (an async generator over the same stream feeding `SseParser` runs at 0.85x of the " +
-      "synchronous loop), and the rest is spread over wasm-bindgen-futures' task queue, `JsFuture`'s " +
-      "closures and microtask hops. On large events the row moved from 1.14x to 0.86x between two full runs " +
-      "of the same wasm: Chromium hands a fast stream over in chunks of 8 B to 2 MiB, differently each run.",
+      "- **`batches()` end to end.** One step per chunk, or per 64 KiB of a larger one. Chromium hands a fast " +
+      "body over in chunks of up to 2 MiB (0.4-1.1 MB on average, by run and load). Until a step stopped " +
+      "at 64 KiB, one step handed over a whole chunk: on tiny events an array of 170,000 event objects alive " +
+      "together while the caller ran, which the young generation's scavenges copied and promoted (GC 20% of " +
+      "our profile against eventsource-parser's 2%), and on large events 2 MiB copied into the batch and " +
+      "decoded at once. The 64 KiB step measured 1.2-1.3x on tiny events and 1.07-1.29x on large ones " +
+      "(Chromium, two builds in one page, 15-21 rounds; Node unchanged); in the bench page against fetch + " +
+      "eventsource-parser in the same rounds, tiny went from 0.86x to 1.20x. What is left of the source's " +
+      "path over a `reader.read()` loop feeding `SseParser` the same 64 KiB slices is 4-8% on tiny events " +
+      "in Chromium; the rest of our time is the parse in wasm, the event objects, and the body's own native " +
+      "work that eventsource-parser pays too. Figures of one run move by 10-20% with the machine's load.",
   },
   {
     rows: /raw fetch \(the ceiling\)/,
