@@ -325,12 +325,15 @@ const WHY = [
       "at 64 KiB, one step handed over a whole chunk: on tiny events an array of 170,000 event objects alive " +
       "together while the caller ran, which the young generation's scavenges copied and promoted (GC 20% of " +
       "our profile against eventsource-parser's 2%), and on large events 2 MiB copied into the batch and " +
-      "decoded at once. The 64 KiB step measured 1.2-1.3x on tiny events and 1.07-1.29x on large ones " +
-      "(Chromium, two builds in one page, 15-21 rounds; Node unchanged); in the bench page against fetch + " +
-      "eventsource-parser in the same rounds, tiny went from 0.86x to 1.20x. What is left of the source's " +
-      "path over a `reader.read()` loop feeding `SseParser` the same 64 KiB slices is 4-8% on tiny events " +
-      "in Chromium; the rest of our time is the parse in wasm, the event objects, and the body's own native " +
-      "work that eventsource-parser pays too. Figures of one run move by 10-20% with the machine's load.",
+      "decoded at once. The 64 KiB step measured 1.39x on tiny events and 1.26x on large ones against the " +
+      "build before it (Chromium, two builds in one page, 21 and 15 rounds; Node 0.98-1.00x): against fetch " +
+      "+ eventsource-parser in the same rounds, tiny went from 0.84x to 1.14x and large from 1.05x to 1.17x; " +
+      "in the bench page with its own clients, tiny from 0.86x to 1.20x. What is left of the source's path " +
+      "over a `reader.read()` loop feeding `SseParser` the same 64 KiB slices is 4-8% with each in a page of " +
+      "its own, up to 18% with both in one page; handing over the rest of a chunk without a promise measured " +
+      "0.96-1.03x for 0.5 KB more shipped, so it was left out. The rest of our time is the parse in wasm, the " +
+      "event objects, and the body's own native work, which eventsource-parser pays too. Figures of one run " +
+      "move by 10-20% with the machine's load.",
   },
   {
     rows: /raw fetch \(the ceiling\)/,
