@@ -75,10 +75,18 @@ impl DataBuffer {
     /// Appends a `data` value and its LF.
     #[inline]
     pub fn push_line(&mut self, value: &[u8]) {
-        if self.more.is_empty() && self.head.len() + value.len() < PIECE {
+        let len = self.head.len();
+        if self.more.is_empty() && len + value.len() < PIECE {
+            // One capacity check, where `extend_from_slice` and `push` make one each.
             self.head.reserve(value.len() + 1);
-            self.head.extend_from_slice(value);
-            self.head.push(b'\n');
+            // SAFETY: the room for the value and its LF was reserved just above; both are
+            // written before `set_len`.
+            unsafe {
+                let end = self.head.as_mut_ptr().add(len);
+                std::ptr::copy_nonoverlapping(value.as_ptr(), end, value.len());
+                end.add(value.len()).write(b'\n');
+                self.head.set_len(len + value.len() + 1);
+            }
         } else {
             self.extend_from_slice(value);
             self.extend_from_slice(b"\n");
