@@ -386,6 +386,8 @@ impl Parser {
     /// Must only be called when nothing of a block is held ([`Parser::holds_nothing`]).
     #[inline(always)]
     fn whole_block<'c>(&mut self, input: &'c [u8], sink: &mut impl Sink) -> Block<'c> {
+        let mut rest = input;
+        let mut data = Data::None;
         // The most common block first, on its own short path: one `data` line and the blank line.
         if let [b'd', b'a', b't', b'a', b':', after_colon @ ..] = input {
             let scan = scan_line(after_colon);
@@ -413,9 +415,12 @@ impl Parser {
                 }
                 return Block::Dispatched(after);
             }
+            // The block goes on: the loop takes it from the next line, with this value, and does
+            // not scan the line again.
+            if 5 + end <= self.max_event_bytes {
+                (rest, data) = first_data_line(after_colon, end, scan.ascii);
+            }
         }
-        let mut rest = input;
-        let mut data = Data::None;
         let mut event_type: (&[u8], bool) = (&[], true);
         // The value of the block's last valid `id` field when it differs from the last event ID
         // string (an `id` equal to it changes nothing, and the string holds no NULL).
@@ -884,6 +889,21 @@ enum Data<'c> {
     Range(&'c [u8], bool),
     /// Several, in the data buffer.
     Buffer,
+}
+
+/// A block's first line, `data:` then `after_colon`, whose line end is at `end`: the input after
+/// it, and its value. Out of line, so that the short path of [`Parser::whole_block`], which tiny
+/// events take, stays as it is without it.
+#[cold]
+#[inline(never)]
+fn first_data_line(after_colon: &[u8], end: usize, ascii: bool) -> (&[u8], Data<'_>) {
+    let value = &after_colon[..end];
+    let rest = match &after_colon[end..] {
+        [b'\r', b'\n', after @ ..] => after,
+        [_, after @ ..] => after,
+        [] => unreachable!("a line end was found"),
+    };
+    (rest, Data::Range(value.strip_prefix(b" ").unwrap_or(value), ascii))
 }
 
 /// The value of a string of ASCII digits in base ten, saturated at `u64::MAX`; `None` when the
