@@ -12,8 +12,10 @@ pub(super) struct LineScan {
 /// The first CR or LF in `bytes`, and whether the bytes before it are ASCII: the loop every
 /// input byte goes through, so the ASCII check that decoding needs rides along in the same pass.
 /// Sixteen bytes at a time with SIMD (SSE2, baseline on x86-64; WebAssembly SIMD), eight with
-/// SWAR elsewhere.
-#[inline]
+/// SWAR elsewhere. Always inline: in the wasm, where it was a call, inlining it made the parse of
+/// multi-line events 1.14x and of typical ones 1.09x as fast (SseParser in Node, A/B, CPU time),
+/// for 0.2 KB (gzip).
+#[inline(always)]
 pub(super) fn scan_line(bytes: &[u8]) -> LineScan {
     let mut at = 0;
     #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
