@@ -7,8 +7,8 @@
 //! `{ kind, message, ... }` from which the wrapper builds one error class in one place.
 
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
-use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -93,8 +93,8 @@ impl SseClient {
         self.source.url().to_owned()
     }
 
-    /// Resolves to `[textPtr, textLen, lensPtr, lensCount, ascii]` (see `batch.rs` and
-    /// [`batch_to_js`]) with at least one event, or to `undefined` when the stream is over; rejects with
+    /// Resolves to `true` when a batch with at least one event is described at [`batch_view`]
+    /// (see [`describe`]), or to `undefined` when the stream is over; rejects with
     /// `{ kind, message, status?, statusText?, body?, cause? }` when it failed. The source is
     /// closed after `undefined` or a rejection.
     #[wasm_bindgen(js_name = nextBatch)]
@@ -102,7 +102,10 @@ impl SseClient {
         let source = Rc::clone(&self.source);
         future_to_promise(async move {
             match source.step().await {
-                Ok(true) => Ok(batch_to_js(&source.sink.borrow())),
+                Ok(true) => {
+                    describe(&source.sink.borrow());
+                    Ok(JsValue::TRUE)
+                }
                 Ok(false) => Ok(JsValue::UNDEFINED),
                 Err(error) => Err(error.to_js()),
             }
@@ -155,21 +158,22 @@ impl SseParser {
         Ok(SseParser { parser, batch: Batch::default() })
     }
 
-    /// Parses one chunk: `undefined` when it completed no event, else
-    /// `[textPtr, textLen, lensPtr, lensCount, ascii]` (see [`batch_to_js`]).
+    /// Parses one chunk: `false` when it completed no event, else `true`, its events described at
+    /// [`batch_view`] (see [`describe`]).
     ///
     /// # Errors
     /// `{ kind: "event-too-large", message }` when a line or event passed the limit; the parser
     /// then fails every chunk until `reset()`.
-    pub fn feed(&mut self, chunk: &[u8]) -> Result<JsValue, JsValue> {
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
         self.batch.clear();
         if let Err(error) = self.parser.feed(chunk, &mut self.batch) {
             return Err(Error::from(error).to_js());
         }
         if self.batch.is_empty() {
-            return Ok(JsValue::UNDEFINED);
+            return Ok(false);
         }
-        Ok(batch_to_js(&self.batch))
+        describe(&self.batch);
+        Ok(true)
     }
 
     /// The end of a stream: an unfinished event is dropped; the last event ID is kept.
@@ -190,21 +194,34 @@ impl SseParser {
     }
 }
 
-/// A batch for JS: `[textPtr, textLen, lensPtr, lensCount, ascii]`. Neither the text nor the
+/// The last batch handed to JS: `[textPtr, textLen, lensPtr, lensCount, ascii]`, u32 each, at a
+/// fixed place in wasm memory that JS reads (a view made once) rather than a JS array made per
+/// batch: the array and its five numbers cost a few microseconds per step in Node. Atomics only
+/// to be a safe `static`: the wasm is single-threaded, so these are plain loads and stores.
+static BATCH_VIEW: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
+
+/// Where [`BATCH_VIEW`] lies in wasm memory (a byte offset; `AtomicU32` has `u32`'s layout).
+#[wasm_bindgen(js_name = batchView)]
+pub fn batch_view() -> u32 {
+    BATCH_VIEW.as_ptr() as usize as u32
+}
+
+/// Describes `batch` at [`BATCH_VIEW`]. Neither the text nor the
 /// lengths are copied into JS values here: JS reads both straight from wasm memory (byte offsets;
 /// `textLen` UTF-8 bytes, `lensCount` u32 values) before its next call into this source or
 /// parser, which is before they can move or change. The lengths' copy into a JS array cost a
 /// sixth of the time on small events; the text is decoded by the wrapper, which has faster ways
 /// than wasm-bindgen's `TextDecoder` in Node (`Buffer`, latin1 for ASCII text).
-/// `ascii` says that the text is all ASCII: its UTF-16 lengths add up to its UTF-8 length (any
+/// `ascii` (1 or 0) says that the text is all ASCII: its UTF-16 lengths add up to its UTF-8 length (any
 /// other character is longer in UTF-8 than in UTF-16), a sum over three numbers per event
 /// rather than a scan of the text.
-fn batch_to_js(batch: &Batch) -> JsValue {
+fn describe(batch: &Batch) {
     let units: u64 = batch.lens.iter().filter(|&&len| len != ID_UNCHANGED).map(|&len| u64::from(len)).sum();
     let ascii = units == batch.text.len() as u64;
-    let text = batch.text.as_ptr() as usize as f64;
-    let text_len = batch.text.len() as f64;
-    let lens = batch.lens.as_ptr() as usize as f64;
-    let count = batch.lens.len() as f64;
-    Array::of5(&text.into(), &text_len.into(), &lens.into(), &count.into(), &ascii.into()).into()
+    // Wasm32 addresses and lengths fit in u32.
+    let fields =
+        [batch.text.as_ptr() as usize, batch.text.len(), batch.lens.as_ptr() as usize, batch.lens.len(), usize::from(ascii)];
+    for (slot, value) in BATCH_VIEW.iter().zip(fields) {
+        slot.store(value as u32, Ordering::Relaxed);
+    }
 }

@@ -1,15 +1,16 @@
 // The per-event hot path: event objects sliced out of a batch, one at a time, in JS.
 import { wasm } from "./load.js";
+import { batchView } from "./wasm/rust_eventsource.js";
 import type { SseEvent } from "./types.js";
 
 /**
- * A batch as the Rust side hands it over (src/batch.rs, src/bindings.rs): where its text lies in
- * wasm memory (UTF-8, every event's type, data and ID back to back), where its length table lies
- * (a count of u32: three per event, type, data and ID length in UTF-16 units, an ID length of
- * ID_UNCHANGED meaning "no id field"; a type length of 0 meaning "message"), and whether the
- * text is all ASCII.
+ * Where the Rust side describes the batch it hands over (src/batch.rs, src/bindings.rs
+ * `BATCH_VIEW`), five u32: where its text lies in wasm memory (UTF-8, every event's type, data and
+ * ID back to back) and its length in bytes, where its length table lies and its count of u32
+ * (three per event, type, data and ID length in UTF-16 units, an ID length of ID_UNCHANGED meaning
+ * "no id field"; a type length of 0 meaning "message"), and 1 when the text is all ASCII.
  */
-export type Batch = readonly [textPtr: number, textLen: number, lensPtr: number, lensCount: number, ascii: boolean];
+let view: Uint32Array | undefined;
 
 const ID_UNCHANGED = 0xffffffff;
 
@@ -72,23 +73,25 @@ export class BatchReader {
   }
 
   /**
-   * Takes a batch: its text and lengths are read from wasm memory, which must happen before the
-   * next call into wasm. `keep` copies the lengths, for a batch read later.
+   * Takes the batch the last step described: its text and lengths are read from wasm memory, which
+   * must happen before the next call into wasm. `keep` copies the lengths, for a batch read later.
    */
-  load(batch: Batch, keep: boolean): void {
+  load(keep: boolean): void {
     const memory = wasm!.memory.buffer;
-    const count = batch[3];
-    const view = new Uint32Array(memory, batch[2], count);
-    this.text = textAt(memory, batch[0], batch[1], batch[4]);
+    // Made again when the memory grows (its old buffer is then detached).
+    if (view?.buffer !== memory) view = new Uint32Array(memory, batchView(), 5);
+    const count = view[3]!;
+    const lens = new Uint32Array(memory, view[2]!, count);
+    this.text = textAt(memory, view[0]!, view[1]!, view[4] === 1);
     if (keep) {
       // Copied into a buffer kept from batch to batch: a fresh 16 KiB array per chunk costs
       // more than the copy (an ArrayBuffer of its own to allocate and to collect). It keeps the
       // size of the largest batch until the source finishes, as the Rust batch does.
       if (this.copy.length < count) this.copy = new Uint32Array(Math.max(count, 2 * this.copy.length));
-      this.copy.set(view);
+      this.copy.set(lens);
       this.lens = this.copy.subarray(0, count);
     } else {
-      this.lens = view;
+      this.lens = lens;
     }
     this.at = 0;
     this.pos = 0;

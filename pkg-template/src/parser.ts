@@ -1,5 +1,5 @@
 // SseParser: the Rust parser alone, for bytes that arrive some other way.
-import { type Batch, BatchReader } from "./batch-reader.js";
+import { BatchReader } from "./batch-reader.js";
 import { toSseError } from "./errors.js";
 import { loadFailure } from "./load.js";
 import type { SseEvent, SseParserInit } from "./types.js";
@@ -39,15 +39,15 @@ export class SseParser {
    * @throws {SseError} kind `"event-too-large"`; the parser then throws until {@link SseParser.reset}.
    */
   feed(chunk: Uint8Array): SseEvent[] {
-    let batch: Batch | undefined;
+    let any: boolean;
     try {
-      batch = this.#parser.feed(chunk) as Batch | undefined;
+      any = this.#parser.feed(chunk);
     } catch (error) {
       throw toSseError(error);
     }
-    if (batch === undefined) return [];
+    if (!any) return [];
     // Every event is sliced out now, before any other call into wasm: no copy needed.
-    this.#batch.load(batch, false);
+    this.#batch.load(false);
     const events = this.#batch.takeAll();
     this.#batch.clear();
     return events;

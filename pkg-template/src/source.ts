@@ -2,7 +2,7 @@
 // close(), leaving a for-await loop, the signal, Symbol.asyncDispose and garbage collection all
 // end in Core.finish().
 /// <reference lib="esnext.disposable" preserve="true" />
-import { type Batch, BatchReader } from "./batch-reader.js";
+import { BatchReader } from "./batch-reader.js";
 import { type SseError, toSseError } from "./errors.js";
 import { loadFailure } from "./load.js";
 import type { ReadyState, RustEventSourceInit, SseEvent } from "./types.js";
@@ -119,44 +119,52 @@ class Core {
     }
   }
 
-  async fetchBatch(client: SseClient): Promise<void> {
-    try {
-      const batch = (await client.nextBatch()) as Batch | undefined;
-      if (batch === undefined) {
-        this.finish();
-      } else if (!this.finished) {
-        // Events are sliced out as they are asked for, across awaits: keep a copy of the lengths.
-        this.batch.load(batch, true);
-      }
-    } catch (error) {
+  /**
+   * Fetches the next batch into `batch`; never rejects (a failure is kept in `error`). Plain
+   * promise callbacks rather than async functions: each async layer of a step cost a promise
+   * and microtask hops per chunk.
+   */
+  fetchBatch(client: SseClient): Promise<void> {
+    const failed = (error: unknown): void => {
       if (!this.finished) this.error = toSseError(error);
       this.finish();
-    } finally {
       this.inflight = undefined;
-    }
+    };
+    return client.nextBatch().then((any: true | undefined) => {
+      try {
+        if (any === undefined) {
+          this.finish();
+        } else if (!this.finished) {
+          // Events are sliced out as they are asked for, across awaits: keep a copy of the lengths.
+          this.batch.load(true);
+        }
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      this.inflight = undefined;
+    }, failed);
   }
 
-  async nextSlow(): Promise<IteratorResult<SseEvent, undefined>> {
-    for (;;) {
-      const event = this.batch.take();
-      if (event !== undefined) return { value: event, done: false };
-      if ((await this.refill()) === DONE) return DONE;
-    }
-  }
-
-  /** Waits for the next batch; throws the pending error, or returns DONE, once finished. */
-  async refill(): Promise<typeof DONE | undefined> {
+  /**
+   * What `take` takes out of the batch, waiting for batches while it takes nothing; rejects with
+   * the pending error, or is DONE, once finished. One promise per batch waited for.
+   */
+  next<T>(take: () => T | undefined): Promise<IteratorResult<T, undefined>> {
+    const value = take();
+    if (value !== undefined) return Promise.resolve({ value, done: false });
     if (this.finished) {
       const error = this.error;
-      if (error) {
-        this.error = undefined;
-        throw error;
-      }
-      return DONE;
+      if (!error) return Promise.resolve(DONE);
+      this.error = undefined;
+      return Promise.reject(error);
     }
     this.inflight ??= this.fetchBatch(this.client!);
-    await this.inflight;
-    return undefined;
+    return this.inflight.then(() => {
+      const value = take();
+      // An object, not a promise, when there is one: returning a promise costs more hops.
+      return value !== undefined ? { value, done: false } : this.next(take);
+    });
   }
 }
 
@@ -175,6 +183,8 @@ export class RustEventSource
   static readonly CLOSED = 2;
 
   #core: Core;
+  /** The batch's next event (made once: `next()` passes it on every call). */
+  #take: () => SseEvent | undefined;
 
   /**
    * Connects at once. `init` may be omitted, `undefined` or `null`.
@@ -187,6 +197,7 @@ export class RustEventSource
   constructor(url: string | URL, init?: RustEventSourceInit | null) {
     const core = new Core(url, init);
     this.#core = core;
+    this.#take = () => core.batch.take();
     if (!core.finished) unreachable.register(this, core, core);
   }
 
@@ -220,7 +231,7 @@ export class RustEventSource
     const core = this.#core;
     const event = core.batch.take();
     if (event !== undefined) return Promise.resolve({ value: event, done: false });
-    return core.nextSlow();
+    return core.next(this.#take);
   }
 
   /** Called when a for-await loop is left early: closes the source. */
@@ -237,14 +248,12 @@ export class RustEventSource
   batches(): AsyncIterable<SseEvent[]> & AsyncIterator<SseEvent[], undefined, undefined> {
     const source = this;
     const core = this.#core;
+    const take = (): SseEvent[] | undefined => {
+      const events = core.batch.takeAll();
+      return events.length > 0 ? events : undefined;
+    };
     return {
-      async next() {
-        for (;;) {
-          const events = core.batch.takeAll();
-          if (events.length > 0) return { value: events, done: false };
-          if ((await core.refill()) === DONE) return DONE;
-        }
-      },
+      next: () => core.next(take),
       async return() {
         source.close();
         return DONE;
