@@ -1,6 +1,7 @@
 // The standalone parser through the package: the same Rust parser the sources use, fed from JS.
 import { describe, expect, it } from "vitest";
 import { SseError, SseParser } from "../pkg/index.js";
+import { wasmMemoryBytes } from "./runtime-probes.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -45,6 +46,19 @@ describe("SseParser", () => {
     expect(() => parser.feed(encode("data: y\n\n"))).toThrow(SseError);
     parser.reset();
     expect(parser.feed(encode("data: y\n\n"))).toHaveLength(1);
+  });
+
+  it("reads each batch right after wasm memory grew (the batch is described in that memory)", async () => {
+    const parser = await SseParser.create({ maxEventBytes: 1024 * 1024 * 1024 });
+    expect(parser.feed(encode("data: before\n\n"))).toEqual([{ type: "message", data: "before", lastEventId: "" }]);
+    const before = wasmMemoryBytes();
+    // Larger than the whole memory: it has to grow, which detaches every view of its old buffer.
+    const big = "x".repeat(before + 1024 * 1024);
+    const events = parser.feed(encode(`id: big\ndata: ${big}\n\n`));
+    expect(wasmMemoryBytes()).toBeGreaterThan(before);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data === big && events[0]!.lastEventId === "big").toBe(true);
+    expect(parser.feed(encode("data: after\n\n"))).toEqual([{ type: "message", data: "after", lastEventId: "big" }]);
   });
 
   it("cannot be constructed without create()", () => {
