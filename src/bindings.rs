@@ -206,13 +206,15 @@ pub fn batch_view() -> u32 {
     BATCH_VIEW.as_ptr() as usize as u32
 }
 
-/// Describes `batch` at [`BATCH_VIEW`]. Neither the text nor the lengths are copied into JS values here: JS reads both straight from wasm memory (byte offsets;
-/// `textLen` UTF-8 bytes, `lensCount` u32 values) before its next call into this source or
-/// parser, which is before they can move or change. The lengths' copy into a JS array cost a
-/// sixth of the time on small events; the text is decoded by the wrapper, which has faster ways
-/// than wasm-bindgen's `TextDecoder` in Node (`Buffer`, latin1 for ASCII text).
-/// `ascii` (1 or 0) says that the text is all ASCII: its UTF-16 lengths add up to its UTF-8
-/// length (any other character is longer in UTF-8 than in UTF-16), a sum over three numbers per event
+/// Describes `batch` at [`BATCH_VIEW`]. Neither the text nor the lengths are copied into JS values
+/// here: JS reads both straight from wasm memory (byte offsets; `textLen` UTF-8 bytes, `lensCount`
+/// u32 values) before its next call into this source or parser, which is before they can move or
+/// change. The lengths' copy into a JS array cost a sixth of the time on small events; the text is
+/// decoded by the wrapper, which has faster ways than wasm-bindgen's `TextDecoder` in Node
+/// (`Buffer`, latin1 for ASCII text).
+///
+/// `ascii` (1 or 0) says that the text is all ASCII: its UTF-16 lengths add up to its UTF-8 length
+/// (any other character is longer in UTF-8 than in UTF-16), a sum over three numbers per event
 /// rather than a scan of the text.
 fn describe(batch: &Batch) {
     let units: u64 = batch.lens.iter().filter(|&&len| len != ID_UNCHANGED).map(|&len| u64::from(len)).sum();
