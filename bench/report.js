@@ -456,7 +456,7 @@ export function render(results) {
     md.push("");
     md.push(
       "`cargo bench --bench parse` (`benches/parse.rs`): the parser and the batch packing for JS, on 8 MiB " +
-        "of each shape in 16 KiB chunks, natively on this CPU; the best of three runs of 40 rounds (the machine is shared). " +
+        "of each shape in 16 KiB chunks, natively on this CPU; the best of five runs of 40 rounds (the machine is shared). " +
         "`valgrind --tool=callgrind --toggle-collect='parse::parse_all'` with `ROUNDS=1 SHAPE=…` gives " +
         "repeatable instruction counts for the same work.",
     );
