@@ -30,10 +30,15 @@ const pairRatio = (msA, msB) => median(msA.map((a, i) => msB[i] / a));
 const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
 const perSecond = (count, ms) => count / (ms / 1000);
 
+/** A rate of a run that took no measurable time (under the clock's resolution) is shown as "–". */
+const finite = (format) => (v) => (Number.isFinite(v) ? format(v) : "–");
+
 const fmt = {
-  mb: (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)),
-  events: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0)),
-  x: (v) => `${v.toFixed(2)}x`,
+  mb: finite((v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2))),
+  events: finite((v) =>
+    v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0),
+  ),
+  x: finite((v) => `${v.toFixed(2)}x`),
   ms: (v) => v.toFixed(2),
   bytes: (v) =>
     v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(1)} MiB` : v >= 1024 ? `${(v / 1024).toFixed(1)} KiB` : `${v} B`,
@@ -298,15 +303,22 @@ const WHY = [
   {
     rows: /(tiny|typical|multiline|large): for await \/ (eventsource-client|fetch \+ eventsource-parser)/,
     text:
-      "- **Per event, `for await` against a callback.** A per-event `for await` pays one resolved promise and " +
-      "one microtask tick per event, which eventsource-parser's and eventsource-client's callbacks do not. The " +
-      "limit rows of the parse table show a bare `for await` over one already resolved step per event: on tiny " +
-      "events it alone runs at 0.40x (Chromium) and 0.26x (Node) of eventsource-parser's whole work, so no " +
-      "per-event iterator can meet 1.0x there. On typical events in Node 20 the step costs 120-190 ns, 30-45% " +
-      "of eventsource-parser's whole cost per event (390-540 ns); our parse and slicing take about 360 ns, so " +
-      "`for await` lands at 0.94x in memory and 0.95-0.97x end to end (A/B, 21 rounds), where `batches()`, " +
-      "one step per chunk, measures 1.14-1.24x. Against eventsource-client the rows of the other shapes move " +
-      "by 20% and more from run to run (Node multi-line: 1.08x, then 0.82x in the next full run).",
+      "- **Per event, `for await` against a callback.** A per-event `for await` pays one await of a resolved " +
+      "promise per event, which eventsource-parser's and eventsource-client's callbacks do not. The parse " +
+      "table's limit row is the least such a step can cost: one promise, resolved once and awaited again for " +
+      "every event, nothing made per event. In Node 20 that alone is 66 ns per event, more than " +
+      "eventsource-parser's whole parse and event object on a tiny event (54 ns in memory, 4 MiB, 9 rounds); a " +
+      "conforming iterator (a result and a resolved promise per call) pays about 77 ns, and ours pays 76-79 " +
+      "ns over `batches()` (124-134 ns per tiny event against 48-55 ns), so our step is at that floor. End to " +
+      "end, a per-event iterator pays the step, reading and decoding the body (the limit row `raw fetch + copy " +
+      "into wasm memory + decode`: about 37 ns per tiny event in Node) and a parse with an object per event " +
+      "(54-55 ns for the fastest measured, ours and eventsource-parser): about 157 ns against eventsource-" +
+      "client's 114 ns in one full run (105 MB/s) and 188 ns (61 MB/s) in another. That is a bound from " +
+      "measured parts, not a proof that no parse could be faster; not met. The same row in Chromium passed at " +
+      "1.10x and missed at 0.82-0.97x in three runs of this session. Before session 4 this limit row was an " +
+      "async generator (190 ns per step in Node), which overstated the floor: the claim then made, that the " +
+      "step alone ruled out 1.0x on tiny events, did not hold against eventsource-client. Multi-line in Node " +
+      "(0.82x in an earlier run) measures 1.02-1.19x since the multi-line parse work (A/B, 31-41 rounds).",
   },
   {
     rows: /SseParser \/ eventsource-parser/,
@@ -352,7 +364,13 @@ const WHY = [
       "copied: 10-20 µs less CPU per event in two of three A/B runs (1.04-1.05x; the third 1.00x), natively 23.3 -> " +
       "14.9 million instructions for 8 MiB; wall-clock A/B within the noise at load 4-7 (Node 0.95-1.08x, " +
       "Chromium 0.97-1.06x). In Chromium (chunks of 7 B to 1.5 MiB) the copy into wasm costs more: its limit row " +
-      "measured 0.75-0.85x of raw fetch at load 4-7, with ours at 0.72-0.91x in the same rounds.",
+      "measured 0.75-0.85x of raw fetch at load 4-7, with ours at 0.72-0.91x in the same rounds. The step's JS " +
+      "cost fell after that (one promise chain per step, the batch described at a fixed place in wasm memory " +
+      "instead of a new array: about 8 µs less CPU per 64 KiB event in Node, 1.04x, A/B 31 rounds). What is " +
+      "left per chunk is mostly wasm-streams' two closures per read (`makeMutClosure`, each registered with and " +
+      "removed from a FinalizationRegistry: about 6 µs per step in the profile) and `future_to_promise`'s task " +
+      "per step (about 3 µs); a reader with one pair of callbacks per body would read around wasm-streams' " +
+      "stream adapter, which the design chose to keep.",
   },
   {
     rows: /^latency/,
@@ -509,7 +527,9 @@ export function render(results) {
       "`ReadableStream` (one chunk per pull), read with `for await` (per event) and with `batches()`. eventsource-parser: " +
       "`createParser({ onEvent })` fed by a streaming `TextDecoder`, synchronously. Each consumer counts the events and sums `data.length`. " +
       "The `limit:` rows are what no implementation can beat on the same input: reading the chunks from the in-memory stream, " +
-      "`TextDecoder.decode` of them (any parser that returns JS strings decodes), and a bare `for await` over one resolved step per event.",
+      "`TextDecoder.decode` of them (any parser that returns JS strings decodes), and a bare `for await` over one resolved step per event. " +
+      "A `–` is a run that took less than the clock's resolution (in Chromium `performance.now()` counts in steps of 0.1 ms): " +
+      "as the steps of the few large events may.",
   );
   for (const runtime of ["chromium", "node"]) {
     md.push("");

@@ -123,12 +123,23 @@ export const LIMIT_VARIANTS = {
     return { length: length + decoder.decode().length };
   },
   async "limit: for await over resolved steps"(_libs, _chunks, stream) {
-    const event = { data: "" };
-    async function* steps(n) {
-      for (let i = 0; i < n; i++) yield event;
-    }
+    // The least a per-event `for await` can pay: one await per event of one promise, resolved
+    // once, made no more (an async generator costs 2.5-3x this in Node 20; an iterator making a
+    // result and a resolved promise per call, as ours must, about 1.2x).
+    const result = { value: { data: "" }, done: false };
+    const resolved = Promise.resolve(result);
+    let left = stream.count;
+    const steps = {
+      next() {
+        if (left-- === 0) result.done = true;
+        return resolved;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
     let count = 0;
-    for await (const step of steps(stream.count)) count += step.data.length + 1;
+    for await (const step of steps) count += step.data.length + 1;
     return { count };
   },
 };
