@@ -439,9 +439,7 @@ impl Parser {
                     b'\r' | b'\n' => {
                         let after = self.past_line_end(rest);
                         if let Some(id) = id {
-                            self.last_event_id.clear();
-                            self.last_event_id.push_str(&decode(id));
-                            self.id_changed = true;
+                            self.replace_id(id);
                         }
                         match data {
                             Data::None => {}
@@ -482,11 +480,7 @@ impl Parser {
                 return self.line_by_line(data);
             };
             let (line, after) = rest.split_at(end);
-            rest = match after {
-                [b'\r', b'\n', after @ ..] => after,
-                [_, after @ ..] => after,
-                [] => unreachable!("a line end was found"),
-            };
+            rest = past_block_line_end(after);
             if limited {
                 let held = match data {
                     Data::None => 0,
@@ -538,10 +532,16 @@ impl Parser {
     #[inline(always)]
     fn set_id(&mut self, id: &[u8]) {
         if !same_bytes(id, self.last_event_id.as_bytes()) {
-            self.last_event_id.clear();
-            self.last_event_id.push_str(&decode(id));
-            self.id_changed = true;
+            self.replace_id(id);
         }
+    }
+
+    /// [`Parser::set_id`] for a value already known to differ from the last event ID string.
+    #[inline(always)]
+    fn replace_id(&mut self, id: &[u8]) {
+        self.last_event_id.clear();
+        self.last_event_id.push_str(&decode(id));
+        self.id_changed = true;
     }
 
     /// Keeps the start of a line that the chunk ended in the middle of.
@@ -898,12 +898,20 @@ enum Data<'c> {
 #[inline(never)]
 fn first_data_line(after_colon: &[u8], end: usize, ascii: bool) -> (&[u8], Data<'_>) {
     let value = &after_colon[..end];
-    let rest = match &after_colon[end..] {
+    let rest = past_block_line_end(&after_colon[end..]);
+    (rest, Data::Range(value.strip_prefix(b" ").unwrap_or(value), ascii))
+}
+
+/// What follows the line end that `tail` starts with (CRLF, CR or LF), inside a block that
+/// [`Parser::whole_block`] reads whole. Unlike [`Parser::past_line_end`] it records no CR that
+/// ends the input: the input then ends inside the block, which is read again line by line.
+#[inline(always)]
+fn past_block_line_end(tail: &[u8]) -> &[u8] {
+    match tail {
         [b'\r', b'\n', after @ ..] => after,
         [_, after @ ..] => after,
         [] => unreachable!("a line end was found"),
-    };
-    (rest, Data::Range(value.strip_prefix(b" ").unwrap_or(value), ascii))
+    }
 }
 
 /// The value of a string of ASCII digits in base ten, saturated at `u64::MAX`; `None` when the
