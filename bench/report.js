@@ -12,6 +12,7 @@ const PARSER = "eventsource-parser";
 const FETCH_PARSER = "fetch + eventsource-parser";
 const RAW = "raw fetch (ceiling)";
 const CLIENT_PEER = "eventsource-client";
+const STEP_LIMIT = "limit: raw fetch + for await over resolved steps";
 const NATIVE = "EventSource (native)";
 
 export const median = (values) => {
@@ -40,6 +41,7 @@ const fmt = {
   ),
   x: finite((v) => `${v.toFixed(2)}x`),
   ms: (v) => v.toFixed(2),
+  ns: (v) => (v >= 10_000 ? `${(v / 1000).toFixed(0)} µs` : `${v.toFixed(0)} ns`),
   bytes: (v) =>
     v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(1)} MiB` : v >= 1024 ? `${(v / 1024).toFixed(1)} KiB` : `${v} B`,
   kb: (v) => `${(v / 1000).toFixed(1)} KB`,
@@ -287,6 +289,38 @@ function chart(groups) {
 }
 
 /**
+ * For each missed per-event row: the peer's time per event, what the raw read and one resolved
+ * await per event alone take of it (the step limit row), and what is left for decoding, parsing
+ * and the event objects, against what ours takes for them (`batches()` over the raw read).
+ */
+function stepBudget(e2e, missed) {
+  const parts = [];
+  for (const name of missed) {
+    const m = /^end to end, (Chromium|Node), (\w+): for await \/ (eventsource-client|fetch \+ eventsource-parser)/.exec(
+      name,
+    );
+    if (!m) continue;
+    const [, R, shape, peer] = m;
+    const peerName = peer.startsWith("eventsource-client") ? CLIENT_PEER : FETCH_PARSER;
+    const r = e2e[R === "Node" ? "node" : "chromium"][shape];
+    if (!r.clients[STEP_LIMIT]) continue; // results from before the row existed
+    const ns = (client) => (r.clients[client].ms * 1e6) / (r.clients[client].bytes / (r.bytes / r.count));
+    const [peerNs, floorNs, rawNs, batchNs, oursNs] = [peerName, STEP_LIMIT, RAW, OURS_BATCH, OURS].map(ns);
+    const share = `${Math.round((100 * floorNs) / peerNs)}% of the peer's time`;
+    const left =
+      floorNs >= peerNs
+        ? "more than the peer's whole time: no per-event iterator could match it in this run"
+        : `which leaves ${fmt.ns(peerNs - floorNs)} per event for decoding, parsing and the event object, where ` +
+          `ours takes ${fmt.ns(batchNs - rawNs)} (\`batches()\` ${fmt.ns(batchNs)} over the raw read's ${fmt.ns(rawNs)})`;
+    parts.push(
+      `${R} ${shape}: ${peerName} ${fmt.ns(peerNs)} per event, ours ${fmt.ns(oursNs)}; the read and the step ` +
+        `alone ${fmt.ns(floorNs)} (${share}), ${left}`,
+    );
+  }
+  return parts.length > 0 ? `Where this run missed: ${parts.join("; ")}. ` : "";
+}
+
+/**
  * What the profiles and measurements say about a miss, each note for the target rows it explains
  * (`rows` matches their names): a report shows the notes of the rows it misses, no others.
  */
@@ -302,29 +336,23 @@ const WHY = [
   },
   {
     rows: /(tiny|typical|multiline|large): for await \/ (eventsource-client|fetch \+ eventsource-parser)/,
-    text:
+    text: ({ e2e, missed }) =>
       "- **Per event, `for await` against a callback.** A per-event `for await` pays one await of a resolved " +
-      "promise per event, which eventsource-parser's and eventsource-client's callbacks do not. The parse " +
-      "table's limit row is the least such a step can cost: one promise, resolved once and awaited again for " +
-      "every event, nothing made per event. In Node 20 that alone is 66 ns per event, more than " +
-      "eventsource-parser's whole parse and event object on a tiny event (54 ns in memory, 4 MiB, 9 rounds); a " +
-      "conforming iterator (a result and a resolved promise per call) pays about 77 ns, and ours pays 76-79 " +
-      "ns over `batches()` (124-134 ns per tiny event against 48-55 ns), so our step is at that floor. End to " +
-      "end, a per-event iterator pays the step, reading and decoding the body (the limit row `raw fetch + copy " +
-      "into wasm memory + decode`: about 37 ns per tiny event in Node) and a parse with an object per event " +
-      "(54-55 ns for the fastest measured, ours and eventsource-parser): about 157 ns against eventsource-" +
-      "client's 114 ns in one full run (105 MB/s) and 188 ns (61 MB/s) in another. That is a bound from " +
-      "measured parts, not a proof that no parse could be faster; not met. Measured apart (one Node client " +
-      "process against this bench's server, 8 MiB of tiny events, median of 6 rounds): `batches()` 93 ns per event, " +
-      "fetch + eventsource-parser 102 ns, eventsource-client 148 ns, our `for await` 164 ns; the fastest whole " +
-      "client plus the step's floor is 93 + 66 = 159 ns. The same row in Chromium passed at " +
-      "1.10x and missed at 0.82-0.97x in three runs of this session. Before session 4 this limit row was an " +
-      "async generator (190 ns per step in Node), which overstated the floor: the claim then made, that the " +
-      "step alone ruled out 1.0x on tiny events, did not hold against eventsource-client. Multi-line in Node " +
-      "(0.82x in an earlier run) measures 1.02-1.19x since the multi-line parse work (A/B, 31-41 rounds). " +
-      "Typical in Node sits at the line: in memory our `for await` costs 333 ns per typical event (230 ns " +
-      "with `batches()`, the step about 100 ns) against eventsource-parser's 325 ns, and two full runs of the " +
-      "same wasm measured it at 1.28x and 0.98x of eventsource-client (the peer at 141 and 191 MB/s).",
+      "promise per event, which eventsource-parser's and eventsource-client's callbacks do not. The least such " +
+      "a step can cost is one promise, resolved once and awaited again for every event, nothing made per " +
+      "event: the parse table's `for await over resolved steps` row (about 55-66 ns per event in Node 20, " +
+      "more than eventsource-parser's whole parse and event object on a tiny event), and end to end the row " +
+      "`raw fetch + for await over resolved steps` (the raw read and that step per event, no decode, no parse, " +
+      "no object). " +
+      stepBudget(e2e, missed) +
+      "In one Node process against this bench's server (8 MiB of tiny events, 15 rounds interleaved, " +
+      "session 5): eventsource-client 138-162 ns per event, our `for await` 164-165 ns, `batches()` 73-79 ns, " +
+      "raw fetch feeding `SseParser` 77 ns and the same with one resolved await per event 162 ns: our " +
+      "iterator costs what our parse plus the step's floor cost, so the row moves with how the peer and " +
+      "V8's await machinery fare in a run (a conforming iterator alone measured 90-100 ns per step and 175 ns " +
+      "in later rounds of the same process). That is a bound from measured parts, not a proof that no parse " +
+      "could be faster; not met where it shows a miss. Before session 4 the step's limit row was an async " +
+      "generator (190 ns per step in Node), which overstated the floor.",
   },
   {
     rows: /SseParser \/ eventsource-parser/,
@@ -455,7 +483,10 @@ export function render(results) {
     md.push("### Where a target is missed, and why");
     md.push("");
     const missed = checks.filter((c) => !c.pass).map((c) => c.name);
-    for (const note of WHY) if (missed.some((name) => note.rows.test(name))) md.push(note.text);
+    for (const note of WHY) {
+      if (!missed.some((name) => note.rows.test(name))) continue;
+      md.push(typeof note.text === "function" ? note.text({ e2e, missed }) : note.text);
+    }
     const load = Math.max(results.machine.loadAtStart ?? 0, results.machine.loadAtEnd ?? 0);
     md.push(
       `- **Noise.** This run's load average went up to ${load.toFixed(1)} on ${results.machine.cores} cores; ` +
@@ -569,6 +600,9 @@ export function render(results) {
       "(what a JS parser fed by fetch pays) and with one plain `decode` per chunk (the cheapest way to JS strings): " +
       "what any client that hands out JS strings pays at least, so the ceiling for such clients; and with each chunk copied " +
       "into wasm memory first and decoded from there as our wrapper decodes a batch (the least our design pays). " +
+      "The row `raw fetch + for await over resolved steps` reads the body as raw fetch does and awaits one resolved " +
+      "promise per event the bytes read so far complete, with no decode and no parse: what any client that hands " +
+      "out events one `for await` step at a time pays at least. " +
       `A client that would need more than ${C.endToEnd.maxRunMs / 1000} s per run (by its warm-up) reads a shorter stream, as marked. ` +
       "Playwright keeps a DevTools session on the page, which may slow DOM event dispatch (the native `EventSource` and the `eventsource` package).",
   );

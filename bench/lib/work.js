@@ -386,7 +386,33 @@ export const DECODE_LIMITS = {
   },
 };
 
+/**
+ * What any client that hands out events one `for await` step at a time pays at least: the raw
+ * read, and one await per event of one promise resolved once (the parse table's step limit), for
+ * every event the bytes read so far complete (the stream's events all have the same length). No
+ * decode, no parse, no event object: what is left of a callback client's time for all of those.
+ */
+export const STEP_LIMIT = "limit: raw fetch + for await over resolved steps";
+
+async function rawFetchSteps(url, { bytes, count, eventLength }) {
+  const response = await fetch(url, { cache: "no-store" });
+  const reader = response.body.getReader();
+  const step = Promise.resolve(eventLength);
+  let got = 0;
+  let stepped = 0;
+  let sum = 0;
+  while (got < bytes) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    got += value.length;
+    for (const whole = Math.floor(got / eventLength); stepped < whole; stepped++) sum += await step;
+  }
+  reader.cancel().catch(() => {});
+  if (stepped !== count || sum !== bytes) throw new Error(`${STEP_LIMIT}: ${stepped} of ${count} steps`);
+}
+
 const KEEP_FULL = [
+  STEP_LIMIT,
   "rust-eventsource",
   "rust-eventsource batches()",
   "fetch + eventsource-parser",
@@ -394,14 +420,14 @@ const KEEP_FULL = [
   RAW,
 ];
 
-/** The client names this runtime can run, then the decode limits and RAW last. */
+/** The client names this runtime can run, then the limit rows, and RAW last. */
 export function clientNames(libs) {
   const names = Object.keys(CLIENTS).filter((name) => {
     if (name === "EventSource (native)") return Boolean(libs.NativeEventSource);
     if (name === "@microsoft/fetch-event-source") return Boolean(libs.fetchEventSource);
     return true;
   });
-  return [...names, ...Object.keys(DECODE_LIMITS), RAW];
+  return [...names, ...Object.keys(DECODE_LIMITS), STEP_LIMIT, RAW];
 }
 
 function streamUrl(base, shape, bytes) {
@@ -412,6 +438,7 @@ async function runClient(libs, name, base, info) {
   const url = streamUrl(base, info.shape, info.bytes);
   if (name === RAW) return rawFetch(url, info.bytes);
   if (name in DECODE_LIMITS) return rawFetch(url, info.bytes, DECODE_LIMITS[name]());
+  if (name === STEP_LIMIT) return rawFetchSteps(url, info);
   let dataSum = 0;
   let seen = 0;
   await CLIENTS[name](libs, url, info, (data) => {
