@@ -320,22 +320,27 @@ function eventTargetClient(source, { count, type }, onData, name) {
 }
 
 /**
- * The ceiling: fetch and read the body, nothing else. Resolves after `bytes` bytes. `decode`, if
- * given, is called with each chunk (the limit rows below).
+ * The ceiling: fetch and read the body, nothing else. Resolves after `bytes` bytes. For the limit
+ * rows below: `decode`, if given, is called with each chunk; with `eventLength`, one resolved
+ * promise is awaited for each event of that length that the bytes read so far complete.
  */
-export async function rawFetch(url, bytes, decode) {
+export async function rawFetch(url, bytes, { decode, eventLength } = {}) {
   const response = await fetch(url, { cache: "no-store" });
   const reader = response.body.getReader();
+  const step = Promise.resolve(1);
   let got = 0;
   let length = 0;
+  let stepped = 0;
   while (got < bytes) {
     const { value, done } = await reader.read();
     if (done) break;
     got += value.length;
     if (decode) length += decode(value).length;
+    if (eventLength) for (const whole = Math.floor(got / eventLength); stepped < whole; ) stepped += await step;
   }
   reader.cancel().catch(() => {});
   if (got !== bytes) throw new Error(`raw fetch: got ${got} of ${bytes} bytes`);
+  if (eventLength && stepped * eventLength !== bytes) throw new Error(`raw fetch: ${stepped} steps`);
   return length;
 }
 
@@ -388,28 +393,10 @@ export const DECODE_LIMITS = {
 
 /**
  * What any client that hands out events one `for await` step at a time pays at least: the raw
- * read, and one await per event of one promise resolved once (the parse table's step limit), for
- * every event the bytes read so far complete (the stream's events all have the same length). No
+ * read, and one await per event of one promise resolved once (the parse table's step limit). No
  * decode, no parse, no event object: what is left of a callback client's time for all of those.
  */
 export const STEP_LIMIT = "limit: raw fetch + for await over resolved steps";
-
-async function rawFetchSteps(url, { bytes, count, eventLength }) {
-  const response = await fetch(url, { cache: "no-store" });
-  const reader = response.body.getReader();
-  const step = Promise.resolve(eventLength);
-  let got = 0;
-  let stepped = 0;
-  let sum = 0;
-  while (got < bytes) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    got += value.length;
-    for (const whole = Math.floor(got / eventLength); stepped < whole; stepped++) sum += await step;
-  }
-  reader.cancel().catch(() => {});
-  if (stepped !== count || sum !== bytes) throw new Error(`${STEP_LIMIT}: ${stepped} of ${count} steps`);
-}
 
 const KEEP_FULL = [
   STEP_LIMIT,
@@ -437,8 +424,8 @@ function streamUrl(base, shape, bytes) {
 async function runClient(libs, name, base, info) {
   const url = streamUrl(base, info.shape, info.bytes);
   if (name === RAW) return rawFetch(url, info.bytes);
-  if (name in DECODE_LIMITS) return rawFetch(url, info.bytes, DECODE_LIMITS[name]());
-  if (name === STEP_LIMIT) return rawFetchSteps(url, info);
+  if (name in DECODE_LIMITS) return rawFetch(url, info.bytes, { decode: DECODE_LIMITS[name]() });
+  if (name === STEP_LIMIT) return rawFetch(url, info.bytes, { eventLength: info.eventLength });
   let dataSum = 0;
   let seen = 0;
   await CLIENTS[name](libs, url, info, (data) => {
