@@ -400,11 +400,13 @@ const WHY = [
       "Chromium 0.97-1.06x). In Chromium (chunks of 7 B to 1.5 MiB) the copy into wasm costs more: its limit row " +
       "measured 0.75-0.85x of raw fetch at load 4-7, with ours at 0.72-0.91x in the same rounds. The step's JS " +
       "cost fell after that (one promise chain per step, the batch described at a fixed place in wasm memory " +
-      "instead of a new array: about 8 µs less CPU per 64 KiB event in Node, 1.04x, A/B 31 rounds). What is " +
-      "left per chunk is mostly wasm-streams' two closures per read (`makeMutClosure`, each registered with and " +
-      "removed from a FinalizationRegistry: about 6 µs per step in the profile) and `future_to_promise`'s task " +
-      "per step (about 3 µs); a reader with one pair of callbacks per body would read around wasm-streams' " +
-      "stream adapter, which the design chose to keep.",
+      "instead of a new array: about 8 µs less CPU per 64 KiB event in Node, 1.04x, A/B 31 rounds). The reads " +
+      "then settled through one pair of callbacks per body instead of wasm-streams' `IntoStream`, whose " +
+      "`JsFuture` per read made two closures, each registered with and removed from a FinalizationRegistry " +
+      "(wasm-streams still locks the stream and gives the reader): 4-5 µs less CPU per 64 KiB event with the " +
+      "body in memory (1.05-1.08x), 1.04-1.06x wall-clock over HTTP (A/B 41 rounds of 16 MiB). What is left " +
+      "of the read and step path per chunk is `future_to_promise`'s task per step and the microtask hops, " +
+      "about 1-3 µs in the profile.",
   },
   {
     rows: /^latency/,

@@ -1,18 +1,26 @@
-//! A response body read through wasm-streams, one chunk per await.
+//! A response body read through its stream's default reader, one chunk per await.
 //!
-//! `ReadableStream::into_stream()` gives a `futures::Stream` over the body's default reader. It
-//! keeps a pending read inside the stream, not in the future that awaits it, so a `select` that
-//! drops its side loses no chunk; dropping it unfinished cancels the body (the server sees the
-//! connection closed) and swallows the cancellation's rejection. Its read futures are
-//! self-contained `JsFuture`s: a read that settles after the body was dropped frees its own
-//! callbacks.
+//! wasm-streams locks the stream and gives the reader (a stream that is already locked reads as
+//! empty). The reads do not go through its `IntoStream`, whose every read is a `JsFuture`: two
+//! closures made, registered with wasm-bindgen's finalization registry and released again per
+//! chunk. Here one pair of callbacks is made per body, and every read's promise settles into a
+//! slot through them. A pending read lives in the body, not in the future that awaits it, so a
+//! `select` that drops its side loses no chunk. Dropped unfinished, the body cancels its stream
+//! (the server sees the connection closed) and keeps its callbacks until the pending read has
+//! settled, since JS calls them then.
 
-use futures::stream::FusedStream;
-use futures::StreamExt;
+use std::cell::RefCell;
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
 use js_sys::Uint8Array;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_streams::readable::IntoStream;
+use wasm_bindgen_futures::JsFuture;
+use wasm_streams::readable::ReadableStreamDefaultReader;
 use wasm_streams::ReadableStream;
+use web_sys::ReadableStreamReadResult;
 
 /// What one read gave.
 pub(crate) enum Chunk {
@@ -24,50 +32,127 @@ pub(crate) enum Chunk {
     Error(JsValue),
 }
 
+/// Where the callbacks leave a settled read, and who waits for it.
+#[derive(Default)]
+struct Slot {
+    settled: Option<Result<JsValue, JsValue>>,
+    waker: Option<Waker>,
+}
+
+type Callback = Closure<dyn FnMut(JsValue)>;
+
+/// A reader and what its reads settle through.
+struct Reader {
+    reader: ReadableStreamDefaultReader<'static>,
+    /// A read is in flight: its promise will call one of `callbacks`.
+    reading: bool,
+    slot: Rc<RefCell<Slot>>,
+    callbacks: (Callback, Callback),
+}
+
 pub(crate) struct Body {
-    /// `None` for a response without a body.
-    stream: Option<IntoStream<'static>>,
+    /// `None` for a response without a body, and once the body ended, failed or was dropped.
+    reader: Option<Reader>,
 }
 
 impl Body {
     /// Locks `stream` and reads it; a stream that is already locked reads as empty.
     pub(crate) fn new(stream: web_sys::ReadableStream) -> Body {
-        Body { stream: ReadableStream::from_raw(stream).try_into_stream().ok() }
+        let mut stream = ReadableStream::from_raw(stream);
+        let Ok(reader) = stream.try_get_reader() else { return Body::empty() };
+        // SAFETY: only the lifetime changes. The reader borrows the wrapper `stream` in its type
+        // alone (a `PhantomData`, so that one wrapper gives one reader at a time); it holds its
+        // own handle to the JS reader, which keeps the JS stream alive and locked until the
+        // reader is dropped. The wrapper is dropped here and never used again.
+        let reader = unsafe {
+            std::mem::transmute::<ReadableStreamDefaultReader<'_>, ReadableStreamDefaultReader<'static>>(reader)
+        };
+        let slot = Rc::new(RefCell::new(Slot::default()));
+        let settle = |ok: bool| {
+            let slot = Rc::clone(&slot);
+            Closure::new(move |value: JsValue| {
+                let mut slot = slot.borrow_mut();
+                slot.settled = Some(if ok { Ok(value) } else { Err(value) });
+                if let Some(waker) = slot.waker.take() {
+                    waker.wake();
+                }
+            })
+        };
+        let callbacks = (settle(true), settle(false));
+        Body { reader: Some(Reader { reader, reading: false, slot, callbacks }) }
     }
 
     /// A body that has already ended (a response without one).
     pub(crate) fn empty() -> Body {
-        Body { stream: None }
+        Body { reader: None }
     }
 
     /// The next chunk. Cancel-safe: dropping this future keeps the read for the next call.
     pub(crate) async fn next(&mut self) -> Chunk {
-        let Some(stream) = &mut self.stream else { return Chunk::End };
-        match stream.next().await {
-            None => Chunk::End,
-            Some(Ok(value)) => match value.dyn_into::<Uint8Array>() {
-                Ok(bytes) => Chunk::Bytes(bytes),
-                Err(value) => Chunk::Error(js_sys::TypeError::new(&not_bytes(&value)).into()),
-            },
-            Some(Err(error)) => Chunk::Error(error),
+        poll_fn(|cx| self.poll_next(cx)).await
+    }
+
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Chunk> {
+        let Some(reader) = &mut self.reader else { return Poll::Ready(Chunk::End) };
+        if !reader.reading {
+            reader.reading = true;
+            let (on_value, on_error) = &reader.callbacks;
+            let _ = reader.reader.as_raw().read().then2(on_value, on_error);
         }
+        let settled = {
+            let mut slot = reader.slot.borrow_mut();
+            match slot.settled.take() {
+                Some(settled) => settled,
+                None => {
+                    slot.waker = Some(cx.waker().clone());
+                    return Poll::Pending;
+                }
+            }
+        };
+        reader.reading = false;
+        Poll::Ready(match settled {
+            Ok(result) => {
+                let result: ReadableStreamReadResult = result.unchecked_into();
+                if result.get_done().unwrap_or(false) {
+                    self.reader = None;
+                    Chunk::End
+                } else {
+                    match result.get_value().dyn_into::<Uint8Array>() {
+                        Ok(bytes) => Chunk::Bytes(bytes),
+                        Err(value) => Chunk::Error(js_sys::TypeError::new(&not_bytes(&value)).into()),
+                    }
+                }
+            }
+            Err(error) => {
+                self.reader = None;
+                Chunk::Error(error)
+            }
+        })
     }
 }
 
 impl Drop for Body {
-    /// Cancels an unfinished body through `IntoStream::cancel`, awaited in a task of its own,
-    /// rather than leaving it to `IntoStream`'s own drop: that one forgets a `Closure` per body
-    /// for the cancellation's rejection, which only the garbage collector frees (about 200 bytes
-    /// of JS heap per source in the 10,000-cycle benchmark). Awaiting the cancellation settles
-    /// everything it made; a rejection (an aborted request) is the expected end.
+    /// Cancels an unfinished body, in a task of its own that awaits the cancellation (a rejection,
+    /// from an aborted request, is the expected end), then the pending read's settling, which the
+    /// cancellation brings, before it frees the callbacks and releases the lock.
     fn drop(&mut self) {
-        if let Some(stream) = self.stream.take() {
-            if !stream.is_terminated() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = stream.cancel().await;
-                });
+        let Some(reader) = self.reader.take() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(reader.reader.as_raw().cancel()).await;
+            if reader.reading {
+                poll_fn(|cx| {
+                    let mut slot = reader.slot.borrow_mut();
+                    if slot.settled.is_some() {
+                        Poll::Ready(())
+                    } else {
+                        slot.waker = Some(cx.waker().clone());
+                        Poll::Pending
+                    }
+                })
+                .await;
             }
-        }
+            drop(reader);
+        });
     }
 }
 

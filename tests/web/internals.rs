@@ -12,7 +12,9 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::{delay, get, js, now};
 
 /// A `ReadableStream` the test drives: `{ stream, push(text), close(), error(message),
-/// cancelled, reason }`. No chunk is queued unless pushed, and `cancel` records that it ran.
+/// cancelled, reason, callbacks, thrown }`. No chunk is queued unless pushed, and `cancel` records
+/// that it ran. `callbacks` lists every function passed to the `then` of a read's promise (the
+/// stream's reader is spied on), in pairs; `thrown` what they threw when the read settled.
 fn controlled_stream() -> Object {
     js(
         "",
@@ -25,6 +27,30 @@ fn controlled_stream() -> Object {
           },
           { highWaterMark: 0 },
         );
+        state.callbacks = [];
+        state.thrown = [];
+        const getReader = state.stream.getReader.bind(state.stream);
+        state.stream.getReader = (...args) => {
+          const reader = getReader(...args);
+          const read = reader.read.bind(reader);
+          reader.read = () => {
+            const promise = read();
+            const then = promise.then.bind(promise);
+            const guarded = (callback) => (value) => {
+              try {
+                return callback(value);
+              } catch (error) {
+                state.thrown.push(error);
+              }
+            };
+            promise.then = (onValue, onError) => {
+              state.callbacks.push(onValue, onError);
+              return then(guarded(onValue), guarded(onError));
+            };
+            return promise;
+          };
+          return reader;
+        };
         state.push = (text) => state.controller.enqueue(new TextEncoder().encode(text));
         state.close = () => state.controller.close();
         state.error = (message) => state.controller.error(new TypeError(message));
@@ -74,6 +100,41 @@ async fn a_body_dropped_mid_read_cancels_its_stream() {
     drop(body);
     delay(0).await;
     assert!(cancelled(&state), "the dropped body did not cancel its stream");
+}
+
+#[wasm_bindgen_test]
+async fn a_body_reads_every_chunk_through_one_pair_of_callbacks() {
+    let state = controlled_stream();
+    let mut body = body_of(&state);
+    for chunk in ["one", "two", "three"] {
+        call(&state, "push", chunk);
+        assert_eq!(text(next(&mut body).await.unwrap().unwrap()), chunk);
+    }
+    let callbacks: Array = get(&state, "callbacks").unchecked_into();
+    assert_eq!(callbacks.length(), 6, "one then(onValue, onError) per read");
+    let distinct = js("callbacks", "return new Set(callbacks).size").call1(&JsValue::NULL, &callbacks).unwrap();
+    assert_eq!(distinct, 2, "the reads made callbacks of their own");
+}
+
+#[wasm_bindgen_test]
+async fn a_read_pending_when_its_body_is_dropped_settles_then_frees_its_callbacks() {
+    let state = controlled_stream();
+    let mut body = body_of(&state);
+    if let Either::Left(_) = select(Box::pin(body.next()), Box::pin(delay(10))).await {
+        panic!("a read completed with nothing queued");
+    }
+    drop(body);
+    delay(10).await;
+    assert!(cancelled(&state));
+    let thrown: Array = get(&state, "thrown").unchecked_into();
+    assert_eq!(thrown.length(), 0, "the read settled into freed callbacks: {:?}", thrown.get(0));
+    // Settled, the read's callbacks are released: wasm-bindgen throws when a freed one is called.
+    let callbacks: Array = get(&state, "callbacks").unchecked_into();
+    assert_eq!(callbacks.length(), 2);
+    for callback in callbacks.iter() {
+        let callback: js_sys::Function = callback.unchecked_into();
+        assert!(callback.call1(&JsValue::NULL, &JsValue::UNDEFINED).is_err(), "a callback outlived the body");
+    }
 }
 
 #[wasm_bindgen_test]
