@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::spawn_local;
 
 use crate::batch::{Batch, ID_UNCHANGED};
 use crate::error::Error;
@@ -93,23 +93,29 @@ impl SseClient {
         self.source.url().to_owned()
     }
 
-    /// Resolves to `true` when a batch with at least one event is described at [`batch_view`]
-    /// (see [`describe`]), or to `undefined` when the stream is over; rejects with
-    /// `{ kind, message, status?, statusText?, body?, cause? }` when it failed. The source is
-    /// closed after `undefined` or a rejection.
+    /// Runs one step, then calls `done` with `true` when a batch with at least one event is
+    /// described at [`batch_view`] (see [`describe`]), with `undefined` when the stream is over,
+    /// or with `{ kind, message, status?, statusText?, body?, cause? }` when it failed. The source
+    /// is closed after `undefined` or a failure.
+    ///
+    /// A callback rather than a promise: a promise made in Rust per step (`future_to_promise`)
+    /// cost its construction, its resolving functions' handles and a microtask hop before the
+    /// wrapper's own promise chain saw the result.
     #[wasm_bindgen(js_name = nextBatch)]
-    pub fn next_batch(&self) -> js_sys::Promise {
+    pub fn next_batch(&self, done: js_sys::Function) {
         let source = Rc::clone(&self.source);
-        future_to_promise(async move {
-            match source.step().await {
+        spawn_local(async move {
+            let result = match source.step().await {
                 Ok(true) => {
                     describe(&source.sink.borrow());
-                    Ok(JsValue::TRUE)
+                    JsValue::TRUE
                 }
-                Ok(false) => Ok(JsValue::UNDEFINED),
-                Err(error) => Err(error.to_js()),
-            }
-        })
+                Ok(false) => JsValue::UNDEFINED,
+                Err(error) => error.to_js(),
+            };
+            // The wrapper's callback does not throw.
+            let _ = done.call1(&JsValue::UNDEFINED, &result);
+        });
     }
 
     /// 0 CONNECTING, 1 OPEN, 2 CLOSED.

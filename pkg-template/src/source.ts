@@ -120,30 +120,35 @@ class Core {
   }
 
   /**
-   * Fetches the next batch into `batch`; never rejects (a failure is kept in `error`). Plain
-   * promise callbacks rather than async functions: each async layer of a step cost a promise
-   * and microtask hops per chunk.
+   * Fetches the next batch into `batch`; never rejects (a failure is kept in `error`). The step
+   * calls back rather than returning a promise, and the wrapper's promise is the only one made
+   * per step: each promise layer of a step cost its own work and microtask hops per chunk.
    */
   fetchBatch(client: SseClient): Promise<void> {
-    const failed = (error: unknown): void => {
-      if (!this.finished) this.error = toSseError(error);
-      this.finish();
-      this.inflight = undefined;
-    };
-    return client.nextBatch().then((any: true | undefined) => {
-      try {
-        if (any === undefined) {
+    return new Promise<void>((resolve) => {
+      client.nextBatch((result: unknown) => {
+        try {
+          if (result === true) {
+            // Events are sliced out as they are asked for, across awaits: keep a copy of the lengths.
+            if (!this.finished) this.batch.load(true);
+          } else {
+            // `undefined` when the stream is over, else what failed.
+            if (result !== undefined) this.fail(result);
+            this.finish();
+          }
+        } catch (error) {
+          this.fail(error);
           this.finish();
-        } else if (!this.finished) {
-          // Events are sliced out as they are asked for, across awaits: keep a copy of the lengths.
-          this.batch.load(true);
         }
-      } catch (error) {
-        failed(error);
-        return;
-      }
-      this.inflight = undefined;
-    }, failed);
+        this.inflight = undefined;
+        resolve();
+      });
+    });
+  }
+
+  /** Keeps `error` to throw to the next caller, unless the source already finished. */
+  fail(error: unknown): void {
+    if (!this.finished) this.error = toSseError(error);
   }
 
   /**
