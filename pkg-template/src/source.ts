@@ -139,9 +139,11 @@ class Core {
         } catch (error) {
           this.fail(error);
           this.finish();
+        } finally {
+          // Whatever threw above, the step's waiters are not left pending.
+          this.inflight = undefined;
+          resolve();
         }
-        this.inflight = undefined;
-        resolve();
       });
     });
   }
