@@ -86,12 +86,16 @@ impl Sink for Batch {
     /// Copies the pieces of a long ASCII event into the text, where the default would join them
     /// first (a second copy of the whole event in wasm memory).
     fn event_in_pieces(&mut self, event: Event<'_>, pieces: &[&[u8]]) {
-        if event.data_is_ascii {
-            self.push_event(event, pieces);
+        // Data that is not ASCII is joined first, to be decoded whole (one `push_event` for both:
+        // two made this function 5.5 KB of wasm).
+        let joined;
+        let pieces = if event.data_is_ascii {
+            pieces
         } else {
-            let data = join(pieces, false);
-            self.push_event(Event { data: &data, ..event }, &[data.as_bytes()]);
-        }
+            joined = join(pieces, false);
+            &[joined.as_bytes()]
+        };
+        self.push_event(event, pieces);
     }
 
     /// A long event alone in its batch so far, with the default type and an unchanged ID (a

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 
 use data::DataBuffer;
 pub(crate) use scan::is_ascii;
-use scan::{first_word, has_null, same_bytes, scan_line};
+use scan::{first_word, has_null, plain_prefix, same_bytes, scan_line};
 
 use std::fmt;
 
@@ -297,6 +297,9 @@ impl Parser {
                 rest = &rest[1..];
             }
         }
+        if let Partial::Data { prefix } = self.partial {
+            rest = self.take_plain_data(rest, prefix)?;
+        }
         // Whether a block may start here with nothing held from earlier lines: then the block is
         // first tried whole, in one pass over the chunk (see `whole_block`).
         let mut block_start = self.holds_nothing();
@@ -348,6 +351,19 @@ impl Parser {
             }
             rest = self.past_line_end(tail);
         }
+    }
+
+    /// The rest of a `data` line that an earlier chunk left open (`prefix`: see [`Partial::Data`])
+    /// is often most of this chunk: its plain bytes ([`plain_prefix`]) go to the data buffer at
+    /// once, and [`Parser::feed`] scans only what follows them (which it returns). Out of line: in
+    /// [`Parser::feed`], it made the parse of short lines slower.
+    #[cold]
+    #[inline(never)]
+    fn take_plain_data<'c>(&mut self, rest: &'c [u8], prefix: usize) -> Result<&'c [u8], ParseError> {
+        let plain = plain_prefix(rest);
+        self.data.extend_from_slice(&rest[..plain]);
+        self.check_size(prefix + self.data.len())?;
+        Ok(&rest[plain..])
     }
 
     /// What follows the line end that `tail` starts with (CRLF, CR or LF). A CR that ends the

@@ -97,11 +97,48 @@ pub(super) fn scan_line(bytes: &[u8]) -> LineScan {
     LineScan { end: None, ascii: !high }
 }
 
+/// How many bytes at the start of `bytes` [`scan_line`] need not look at: a multiple of 64, the
+/// bytes being ASCII above U+000D (so no CR or LF). For a line known to be long (the rest of a
+/// `data` line that an earlier chunk left open, often most of a chunk): one signed compare per 16
+/// bytes tells both (a byte of 0x80 or more is negative), where [`scan_line`] takes three and two
+/// masks. Out of line, and not in [`scan_line`] itself: there, any form of it cost short lines
+/// instructions (callgrind), as values went through memory around it.
+#[cold]
+#[inline(never)]
+pub(super) fn plain_prefix(bytes: &[u8]) -> usize {
+    #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        use simd::*;
+        let mut at = 0;
+        while at + 64 <= bytes.len() {
+            // SAFETY: `at + 64 <= bytes.len()`: the four loads read bytes of the slice.
+            let special = unsafe {
+                let ptr = bytes.as_ptr().add(at);
+                let low = or(below_0e(load(ptr)), below_0e(load(ptr.add(16))));
+                let high = or(below_0e(load(ptr.add(32))), below_0e(load(ptr.add(48))));
+                or(low, high)
+            };
+            if any(special) {
+                break;
+            }
+            at += 64;
+        }
+        at
+    }
+    // Without SIMD, `scan_line` goes through every byte.
+    #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+    {
+        let _ = bytes;
+        0
+    }
+}
+
 /// The few SIMD operations [`scan_line`] needs, on x86-64 (SSE2) and WebAssembly (simd128).
 #[cfg(target_arch = "x86_64")]
 mod simd {
     use core::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+        __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128,
     };
     pub type Block = __m128i;
     // SAFETY (every function): SSE2 is part of the x86-64 baseline, so these intrinsics exist on
@@ -134,12 +171,24 @@ mod simd {
     pub fn high_mask(block: Block) -> u32 {
         unsafe { _mm_movemask_epi8(block) as u32 }
     }
+    /// All ones in each byte below 0x0E (CR and LF among them) or of 0x80 and above (not ASCII).
+    #[inline(always)]
+    pub fn below_0e(block: Block) -> Block {
+        unsafe { _mm_cmplt_epi8(block, _mm_set1_epi8(0x0E)) }
+    }
+    /// Whether any bit is set.
+    #[inline(always)]
+    pub fn any(block: Block) -> bool {
+        unsafe { _mm_movemask_epi8(block) != 0 }
+    }
 }
 
 /// The few SIMD operations [`scan_line`] needs, on x86-64 (SSE2) and WebAssembly (simd128).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
-    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
+    use core::arch::wasm32::{
+        i8x16_lt, i8x16_splat, u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_any_true, v128_load, v128_or,
+    };
     pub type Block = v128;
     #[inline(always)]
     pub fn zero() -> Block {
@@ -164,6 +213,16 @@ mod simd {
     #[inline(always)]
     pub fn high_mask(block: Block) -> u32 {
         u32::from(u8x16_bitmask(block))
+    }
+    /// All ones in each byte below 0x0E (CR and LF among them) or of 0x80 and above (not ASCII).
+    #[inline(always)]
+    pub fn below_0e(block: Block) -> Block {
+        i8x16_lt(block, i8x16_splat(0x0E))
+    }
+    /// Whether any bit is set.
+    #[inline(always)]
+    pub fn any(block: Block) -> bool {
+        v128_any_true(block)
     }
 }
 

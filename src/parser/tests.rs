@@ -1,7 +1,7 @@
 //! Wire-byte tables, each case replayed whole, split at every byte position, one byte at a
 //! time and in pseudo-random chunkings: the outcome must never depend on the chunking.
 
-use super::scan::{first_word, has_null, is_ascii, same_bytes, scan_line, LineScan};
+use super::scan::{first_word, has_null, is_ascii, plain_prefix, same_bytes, scan_line, LineScan};
 use super::*;
 use crate::chunking::{random_chunks, Lcg};
 
@@ -302,6 +302,55 @@ fn scan_line_matches_a_plain_scan() {
         let end = bytes.iter().position(|&b| b == b'\r' || b == b'\n');
         let ascii = bytes[..end.unwrap_or(bytes.len())].is_ascii();
         assert_eq!(scan_line(&bytes), LineScan { end, ascii }, "{bytes:?}");
+    }
+}
+
+#[test]
+fn plain_prefix_skips_only_plain_bytes() {
+    // Long stretches of plain ASCII (what `plain_prefix` skips 64 bytes at a time) with a few other
+    // bytes anywhere: the bytes at the edges of its compare (0x0D, 0x0E, 0x7F, 0x80), CR, LF, tab.
+    let mut rng = Lcg(13);
+    for _ in 0..5000 {
+        let len = rng.below(700);
+        let mut bytes: Vec<u8> = (0..len).map(|_| b' ' + rng.below(95) as u8).collect();
+        for _ in 0..rng.below(3) {
+            if len > 0 {
+                let at = rng.below(len);
+                bytes[at] = [b'\r', b'\n', b'\t', 0x0D, 0x0E, 0x7F, 0x80, 0xFF, 0][rng.below(9)];
+            }
+        }
+        let plain = plain_prefix(&bytes);
+        assert!(plain.is_multiple_of(64) && bytes[..plain].iter().all(|&b| (0x0E..0x80).contains(&b)), "{bytes:?}");
+        // With SIMD, it stops only at the 64 bytes that hold the first other byte, or where fewer
+        // than 64 are left.
+        let other = bytes.iter().position(|&b| !(0x0E..0x80).contains(&b)).unwrap_or(bytes.len());
+        let simd = cfg!(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")));
+        assert!(!simd || plain + 64 > other.min(bytes.len() / 64 * 64 + 63), "{bytes:?}");
+        let end = bytes.iter().position(|&b| b == b'\r' || b == b'\n');
+        let ascii = bytes[..end.unwrap_or(bytes.len())].is_ascii();
+        let rest = scan_line(&bytes[plain..]);
+        assert_eq!(LineScan { end: rest.end.map(|end| plain + end), ..rest }, LineScan { end, ascii }, "{bytes:?}");
+    }
+}
+
+#[test]
+fn a_long_data_line_fails_in_the_chunk_that_passes_the_limit() {
+    // The line's bytes past the first chunk go to the data buffer in stretches of 64 (see
+    // `plain_prefix`), and a chunk may hold nothing else: the limit is checked all the same.
+    let limit = 1000;
+    let input = [&b"data: "[..], &[b'a'; 3000]].concat();
+    // `data: ` and the first 994 bytes of the value are within the limit; the next byte is not.
+    let first_over = 6 + 994;
+    for size in [64, 128, 192, 256, 1000, 1006] {
+        let mut parser = Parser::new(limit);
+        let mut failed_at = None;
+        for (i, chunk) in input.chunks(size).enumerate() {
+            if parser.feed(chunk, &mut Record::default()).is_err() {
+                failed_at = Some(i);
+                break;
+            }
+        }
+        assert_eq!(failed_at, Some(first_over / size), "chunks of {size}");
     }
 }
 
