@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { inflateRawSync } from "node:zlib";
 import { deflate as zopfli } from "@gfx/zopfli";
-import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dropExports, snipFunctions } from "./wasm-trim.mjs";
@@ -16,6 +16,14 @@ const pkg = join(root, "pkg");
 const staging = join(root, "build", "pkg");
 // Exports of wasm-streams that nothing in the package calls (see trimWasm).
 const UNUSED_EXPORTS = ["intounderlying", "__wbg_intounderlying"];
+// The code of those adapters (their pull, write, close and abort futures: `future_to_promise`
+// boxes each, so the function table keeps their poll and drop functions, and all they reach, after
+// their exports went). Nothing can call it once the exports are gone.
+// Their futures inlined into `future_to_promise`'s closures carry no wasm-streams name: every
+// `future_to_promise` in the wasm is theirs, as the crate makes no promise from a future
+// (src/bindings.rs calls back instead; checked below).
+const WASM_STREAMS_ADAPTERS =
+  /wasm_streams::(readable|writable)::into_underlying_(source|byte_source|sink)::|^js_sys::futures::future_to_promise::/;
 // Functions whose bodies are replaced (scripts/wasm-trim.mjs): 9.4 KB less shipped (78.1 -> 68.7 KB):
 // - The panic machinery: the std panic handler formats the message and the location for a hook
 //   whose output goes nowhere on wasm32-unknown-unknown, then `panic = "abort"` traps with
@@ -28,6 +36,8 @@ const UNUSED_EXPORTS = ["intounderlying", "__wbg_intounderlying"];
 // - serde's `Unexpected` Display (the "invalid type: string \"x\"" part of those same discarded
 //   errors, with the string and char escaping only it reaches) writes nothing either: 194 bytes
 //   less shipped (70,043 -> 69,849), which the parser and step work of session 4 had used up.
+// - wasm-streams' adapters (WASM_STREAMS_ADAPTERS above) trap: nothing can call them once their
+//   exports are gone (3.7 KB less shipped with the glue's imports only they used, 69,387 -> 65,708).
 const SNIPPED = [
   { name: /^core\[\w+\]::panicking::/, body: "unreachable" },
   { name: /^std\[\w+\]::panicking::panic_with_hook$/, body: "unreachable" },
@@ -37,6 +47,7 @@ const SNIPPED = [
   },
   { name: /^<f64 as core\[\w+\]::fmt::Display>::fmt$/, body: "ok" },
   { name: /^<serde_core::de::Unexpected as core::fmt::Display>::fmt(::h[0-9a-f]+)?$/, body: "ok" },
+  { name: WASM_STREAMS_ADAPTERS, body: "dead" },
 ];
 const say = (message) => console.log(`[build] ${message}`);
 
@@ -82,7 +93,7 @@ const wasm = trimWasm(join(out, "rust_eventsource_bg.wasm"));
 // init gets no module. The wrapper always passes the inlined bytes, and no .wasm file ships, but
 // webpack 5 resolves every `new URL(literal, import.meta.url)` at build time and fails on the
 // missing file ("Module not found"): remove the dead fallback.
-const glue = trimGlue(readFileSync(join(out, "rust_eventsource.js"), "utf8"));
+const glue = trimGlue(readFileSync(join(out, "rust_eventsource.js"), "utf8"), wasm);
 const fallback = "module_or_path = new URL('rust_eventsource_bg.wasm', import.meta.url);";
 if (!glue.includes(fallback))
   throw new Error("build: wasm-bindgen glue changed; update the .wasm URL fallback removal");
@@ -157,11 +168,20 @@ say(`done: pkg/ (wasm ${wasm.length} bytes)`);
  * `--keep-debug` and no wasm-opt), trimmed, then optimized here:
  * - wasm-streams exports its adapters from Rust streams to JS streams (IntoUnderlyingSource,
  *   IntoUnderlyingByteSource, IntoUnderlyingSink) with every build that links it; the package
- *   only reads JS streams from Rust. Their exports go, and their classes leave the glue.
+ *   only reads JS streams from Rust. Their exports go, their code is trapped (SNIPPED:
+ *   WASM_STREAMS_ADAPTERS, -3.7 KB shipped), and their classes and imports leave the glue.
  * - SNIPPED: code that runs only to build text nobody reads (see there).
  * wasm-opt then drops the code only these reached, and the function names.
  */
 function trimWasm(path) {
+  // WASM_STREAMS_ADAPTERS holds only while the crate itself makes no promise from a future.
+  for (const file of readdirSync(join(root, "src"), { recursive: true })) {
+    if (!file.endsWith(".rs")) continue;
+    const code = readFileSync(join(root, "src", file), "utf8").replace(/\/\/.*$/gm, "");
+    const exportsAsync = code.includes("#[wasm_bindgen") && /\bpub\s+async\s+fn\b/.test(code);
+    if (exportsAsync || /\bfuture_to_promise\s*\(/.test(code))
+      throw new Error(`build: src/${file} makes a promise from a future; update WASM_STREAMS_ADAPTERS`);
+  }
   const { bytes: exported, dropped } = dropExports(readFileSync(path), UNUSED_EXPORTS);
   if (dropped.length === 0) throw new Error("build: no wasm-streams adapter exported; update UNUSED_EXPORTS");
   const { bytes, snipped } = snipFunctions(exported, SNIPPED);
@@ -186,8 +206,22 @@ function trimWasm(path) {
   return readFileSync(trimmed);
 }
 
-function trimGlue(glue) {
-  let trimmed = glue;
+/**
+ * The glue without what the trimmed wasm no longer uses: wasm-streams' adapter classes, and the
+ * imports (`__wbg_*` functions of the import object) that only the dropped code called.
+ */
+function trimGlue(glue, wasm) {
+  const imported = new Set(WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => i.name));
+  // Each import is one entry of the import object, from its name at eight spaces' indent to the
+  // next entry or the object's end.
+  let unused = 0;
+  let trimmed = glue.replace(/\n {8}(__wbg_\w+): [\s\S]*?(?=\n {8}\w+: |\n {4}\};)/g, (entry, name) => {
+    if (imported.has(name)) return entry;
+    unused++;
+    return "";
+  });
+  if (unused === 0) throw new Error("build: no unused import left in the glue; update trimGlue");
+  say(`dropped ${unused} imports from the glue that the trimmed wasm does not use`);
   for (const name of ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"]) {
     const block = new RegExp(
       `\\nclass ${name} \\{[\\s\\S]*?\\nif \\(Symbol\\.dispose\\) ${name}\\.prototype\\[Symbol\\.dispose\\] = ${name}\\.prototype\\.free;\\n`,

@@ -100,6 +100,9 @@ const BODIES = {
   unreachable: [0x00, 0x00, 0x0b],
   // `i32.const 0`: `Ok(())` for a `fmt::Result`.
   ok: [0x00, 0x41, 0x00, 0x0b],
+  // `unreachable` in a function of any type (the trap leaves nothing to type-check): for code
+  // that nothing can call, whatever it would return.
+  dead: [0x00, 0x00, 0x0b],
 };
 
 /**
@@ -179,7 +182,9 @@ export function snipFunctions(bytes, rules) {
       continue;
     }
     const results = types[functionTypes[i]];
-    const fits = rule.body === "unreachable" ? results.length === 0 : results.length === 1 && results[0] === 0x7f;
+    const fits =
+      rule.body === "dead" ||
+      (rule.body === "unreachable" ? results.length === 0 : results.length === 1 && results[0] === 0x7f);
     if (!fits) throw new Error(`wasm-trim: ${name} does not have the type a "${rule.body}" body needs`);
     const replacement = BODIES[rule.body];
     out.push(Uint8Array.from([...leb(replacement.length), ...replacement]));
