@@ -702,16 +702,16 @@ impl Parser {
         }
         // 3. (in `emit_buffered`, or `BufferedData`) The final LF is removed.
         let event_type = (&self.event_type[..], self.event_type.is_ascii());
-        if self.data_ascii && event_type.1 && self.data.len() > MOVABLE_DATA {
-            if let Some(buffer) = self.data.as_one_mut() {
+        let movable = self.data_ascii && event_type.1 && self.data.len() > MOVABLE_DATA;
+        match self.data.as_one_mut().filter(|_| movable) {
+            Some(buffer) => {
                 let data = BufferedData { buffer };
                 emit_movable(sink, data, event_type.0, &self.last_event_id, &mut self.id_changed);
-                self.data.clear();
-                self.event_type.clear();
-                return;
+            }
+            None => {
+                emit_buffered(sink, &self.data, self.data_ascii, event_type, &self.last_event_id, &mut self.id_changed);
             }
         }
-        emit_buffered(sink, &self.data, self.data_ascii, event_type, &self.last_event_id, &mut self.id_changed);
         // 6. "Set the data buffer and the event type buffer to the empty string."
         self.data.clear();
         self.data_ascii = true;
@@ -918,9 +918,10 @@ fn first_data_line(after_colon: &[u8], end: usize, ascii: bool) -> (&[u8], Data<
     (rest, Data::Range(value.strip_prefix(b" ").unwrap_or(value), ascii))
 }
 
-/// What follows the line end that `tail` starts with (CRLF, CR or LF), inside a block that
-/// [`Parser::whole_block`] reads whole. Unlike [`Parser::past_line_end`] it records no CR that
-/// ends the input: the input then ends inside the block, which is read again line by line.
+/// What follows the line end that `tail` starts with (CRLF, CR or LF). Unlike
+/// [`Parser::past_line_end`] it records no CR that ends the input: inside a block that
+/// [`Parser::whole_block`] reads whole, the input then ends inside the block, which is read again
+/// line by line.
 #[inline(always)]
 fn past_block_line_end(tail: &[u8]) -> &[u8] {
     match tail {
