@@ -39,6 +39,19 @@ struct Slot {
     waker: Option<Waker>,
 }
 
+impl Slot {
+    /// The settled read, or `Pending` with `cx` woken when it settles.
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<JsValue, JsValue>> {
+        match self.settled.take() {
+            Some(settled) => Poll::Ready(settled),
+            None => {
+                self.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
 type Callback = Closure<dyn FnMut(JsValue)>;
 
 /// A reader and what its reads settle through.
@@ -99,16 +112,7 @@ impl Body {
             let (on_value, on_error) = &reader.callbacks;
             let _ = reader.reader.as_raw().read().then2(on_value, on_error);
         }
-        let settled = {
-            let mut slot = reader.slot.borrow_mut();
-            match slot.settled.take() {
-                Some(settled) => settled,
-                None => {
-                    slot.waker = Some(cx.waker().clone());
-                    return Poll::Pending;
-                }
-            }
-        };
+        let Poll::Ready(settled) = reader.slot.borrow_mut().poll(cx) else { return Poll::Pending };
         reader.reading = false;
         Poll::Ready(match settled {
             Ok(result) => {
@@ -140,16 +144,7 @@ impl Drop for Body {
         wasm_bindgen_futures::spawn_local(async move {
             let _ = JsFuture::from(reader.reader.as_raw().cancel()).await;
             if reader.reading {
-                poll_fn(|cx| {
-                    let mut slot = reader.slot.borrow_mut();
-                    if slot.settled.is_some() {
-                        Poll::Ready(())
-                    } else {
-                        slot.waker = Some(cx.waker().clone());
-                        Poll::Pending
-                    }
-                })
-                .await;
+                let _ = poll_fn(|cx| reader.slot.borrow_mut().poll(cx)).await;
             }
             drop(reader);
         });
