@@ -123,26 +123,31 @@ export const LIMIT_VARIANTS = {
     return { length: length + decoder.decode().length };
   },
   async "limit: for await over resolved steps"(_libs, _chunks, stream) {
-    // The least a per-event `for await` can pay: one await per event of one promise, resolved
-    // once, made no more (an async generator costs 2.5-3x this in Node 20; an iterator making a
-    // result and a resolved promise per call, as ours must, about 1.2x).
-    const result = { value: { data: "" }, done: false };
-    const resolved = Promise.resolve(result);
-    let left = stream.count;
-    const steps = {
-      next() {
-        if (left-- === 0) result.done = true;
-        return resolved;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
     let count = 0;
-    for await (const step of steps) count += step.data.length + 1;
+    for await (const step of resolvedSteps(stream.count, { data: "" })) count += step.data.length + 1;
     return { count };
   },
 };
+
+/**
+ * `n` steps of `value` for a `for await`: the least a per-event `for await` can pay, one await per
+ * event of one promise, resolved once, made no more (an async generator costs 2.5-3x this in Node
+ * 20; an iterator making a result and a resolved promise per call, as ours must, about 1.2x).
+ */
+function resolvedSteps(n, value) {
+  const result = { value, done: false };
+  const resolved = Promise.resolve(result);
+  let left = n;
+  return {
+    next() {
+      if (left-- === 0) result.done = true;
+      return resolved;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
 
 /**
  * Parse throughput of every variant on one shape: `warmup` untimed runs each, then `rounds`
@@ -321,13 +326,13 @@ function eventTargetClient(source, { count, type }, onData, name) {
 
 /**
  * The ceiling: fetch and read the body, nothing else. Resolves after `bytes` bytes. For the limit
- * rows below: `decode`, if given, is called with each chunk; with `eventLength`, one resolved
- * promise is awaited for each event of that length that the bytes read so far complete.
+ * rows below: `decode`, if given, is called with each chunk; with `eventLength`, a `for await` takes
+ * one resolved step (`resolvedSteps`) for each event of that length that the bytes read so far
+ * complete.
  */
 export async function rawFetch(url, bytes, { decode, eventLength } = {}) {
   const response = await fetch(url, { cache: "no-store" });
   const reader = response.body.getReader();
-  const step = Promise.resolve(1);
   let got = 0;
   let length = 0;
   let stepped = 0;
@@ -336,7 +341,7 @@ export async function rawFetch(url, bytes, { decode, eventLength } = {}) {
     if (done) break;
     got += value.length;
     if (decode) length += decode(value).length;
-    if (eventLength) for (const whole = Math.floor(got / eventLength); stepped < whole; ) stepped += await step;
+    if (eventLength) for await (const one of resolvedSteps(Math.floor(got / eventLength) - stepped, 1)) stepped += one;
   }
   reader.cancel().catch(() => {});
   if (got !== bytes) throw new Error(`raw fetch: got ${got} of ${bytes} bytes`);
