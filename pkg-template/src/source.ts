@@ -131,14 +131,14 @@ class Core {
           if (result === true) {
             // Events are sliced out as they are asked for, across awaits: keep a copy of the lengths.
             if (!this.finished) this.batch.load(true);
-          } else {
-            // `undefined` when the stream is over, else what failed.
-            if (result !== undefined) this.fail(result);
+          } else if (result === undefined) {
+            // The stream is over.
             this.finish();
+          } else {
+            this.fail(result);
           }
         } catch (error) {
           this.fail(error);
-          this.finish();
         } finally {
           // Whatever threw above, the step's waiters are not left pending.
           this.inflight = undefined;
@@ -148,9 +148,10 @@ class Core {
     });
   }
 
-  /** Keeps `error` to throw to the next caller, unless the source already finished. */
+  /** Finishes with `error`, kept to throw to the next caller, unless the source already finished. */
   fail(error: unknown): void {
     if (!this.finished) this.error = toSseError(error);
+    this.finish();
   }
 
   /**
