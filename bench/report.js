@@ -121,6 +121,7 @@ function endToEndRows(results) {
           mbps: mbps(c.bytes, m),
           eps: name === RAW || name.startsWith("limit: ") ? undefined : perSecond(c.count, m),
           vsFetchParser: pairRatioBytes(c, r.clients[FETCH_PARSER]),
+          vsClientPeer: pairRatioBytes(c, r.clients[CLIENT_PEER]),
           vsRaw: pairRatioBytes(c, r.clients[RAW]),
         };
       }
@@ -196,7 +197,7 @@ function targets(parse, e2e, latency, size) {
   for (const [runtime, R] of runtimes) {
     for (const shape of SHAPE_NAMES) {
       const { clients } = e2e[runtime][shape];
-      const ratio = clients[OURS].mbps / clients[CLIENT_PEER].mbps;
+      const ratio = clients[OURS].vsClientPeer;
       list.push(check(`end to end, ${R}, ${shape}: for await / eventsource-client (onMessage)`, ratio, 1));
     }
   }

@@ -196,10 +196,13 @@ function trimWasm(path) {
   const flags = [...features, "reference-types", "multivalue"].map((feature) => `--enable-${feature}`);
   // Two passes: the second still finds 0.6 KB (shipped) to win after the first. The custom
   // sections (names, producers, target features) serve no engine: -0.2 KB shipped.
+  // KEEP_NAMES=1 keeps the function names, for profiles that name wasm functions (`perf record`
+  // with `node --perf-basic-prof`, DevTools): not for a package, it is 100 KB larger.
+  const names = process.env.KEEP_NAMES ? ["--debuginfo"] : ["--strip-debug"];
   for (let pass = 0; pass < 2; pass++)
     execFileSync(
       "wasm-opt",
-      ["-O3", "--strip-debug", "--strip-producers", "--strip-target-features", ...flags, trimmed, "-o", trimmed],
+      ["-O3", ...names, "--strip-producers", "--strip-target-features", ...flags, trimmed, "-o", trimmed],
       { env, stdio: "inherit" },
     );
   say(`dropped ${dropped.length} unused wasm-streams exports, snipped ${snipped.length} functions (SNIPPED)`);
