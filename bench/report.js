@@ -378,7 +378,12 @@ const WHY = [
       "V8's await machinery fare in a run (a conforming iterator alone measured 90-100 ns per step and 175 ns " +
       "in later rounds of the same process). That is a bound from measured parts, not a proof that no parse " +
       "could be faster; not met where it shows a miss. Before session 4 the step's limit row was an async " +
-      "generator (190 ns per step in Node), which overstated the floor.",
+      "generator (190 ns per step in Node), which overstated the floor. Session 6, the same kind of process " +
+      "(8 MiB, 15-21 rounds, medians of round-by-round ratios against eventsource-client): our `for await` " +
+      "0.76-0.85x, the read and the step alone 0.97-1.08x, `batches()` 1.97-1.99x: a per-event iterator whose " +
+      "parse and objects cost nothing would only tie the peer. The same bench's Node tiny runs, with and " +
+      "without the parse section before them in the process, measured ours at 152-262 ns per event and the " +
+      "peer at 116-187: the machine's slow spells cost our promise-heavy loop more than the peer's callbacks.",
   },
   {
     rows: /SseParser \/ eventsource-parser/,
@@ -429,7 +434,12 @@ const WHY = [
       "returning a promise made in Rust (0.4 µs per step); and the rest of a `data` line left open by the " +
       "previous chunk is taken 64 plain bytes at a time (natively 19% fewer instructions for 8 MiB of large " +
       "events, 1.01-1.03x for `SseParser` in Node). In Chromium (chunks of 7 B to 1.5 MiB) the copy into wasm " +
-      "costs more, and the row passed at 0.89-0.94x in two earlier full runs.",
+      "costs more, and the row passed at 0.89-0.94x in two earlier full runs. Session 6: in memory (Node, " +
+      "one process, 30-60 rounds), the source's step costs 2.3-3.4 µs per chunk over a `reader.read()` loop " +
+      "feeding `SseParser` (about 2% of a 64 KiB event's time over HTTP); over HTTP, the same variants moved " +
+      "by up to 12% between runs of 21-31 interleaved rounds, with the raw read itself between 142 and 180 µs " +
+      "per event. This host's memory bandwidth varies: a CPU-only loop kept within 5% while the same 64 KiB " +
+      "parses took 28 to 55 µs minutes apart.",
   },
   {
     rows: /^latency/,
