@@ -10,7 +10,6 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
 
 use crate::batch::{Batch, ID_UNCHANGED};
 use crate::error::Error;
@@ -100,11 +99,12 @@ impl SseClient {
     ///
     /// A callback rather than a promise: a promise made in Rust per step (`future_to_promise`)
     /// cost its construction, its resolving functions' handles and a microtask hop before the
-    /// wrapper's own promise chain saw the result.
+    /// wrapper's own promise chain saw the result. The step runs as a [`crate::drive`] task,
+    /// polled right in the read callback that wakes it.
     #[wasm_bindgen(js_name = nextBatch)]
     pub fn next_batch(&self, done: js_sys::Function) {
         let source = Rc::clone(&self.source);
-        spawn_local(async move {
+        crate::drive::spawn(async move {
             let result = match source.step().await {
                 Ok(true) => {
                     describe(&source.sink.borrow());

@@ -84,10 +84,14 @@ impl Body {
         let settle = |ok: bool| {
             let slot = Rc::clone(&slot);
             Closure::new(move |value: JsValue| {
-                let mut slot = slot.borrow_mut();
-                slot.settled = Some(if ok { Ok(value) } else { Err(value) });
-                if let Some(waker) = slot.waker.take() {
-                    waker.wake();
+                let waker = {
+                    let mut slot = slot.borrow_mut();
+                    slot.settled = Some(if ok { Ok(value) } else { Err(value) });
+                    slot.waker.take()
+                };
+                // The slot is not borrowed any more: the waiter may be polled right here.
+                if let Some(waker) = waker {
+                    crate::drive::wake_from_callback(waker);
                 }
             })
         };

@@ -48,6 +48,8 @@ pub mod policy;
 // parser, the policy and the batch packing alone, which is what the fuzz crate builds (natively,
 // without compiling the wasm-bindgen and web-sys stack twice).
 #[cfg(feature = "js")]
+mod drive;
+#[cfg(feature = "js")]
 mod error;
 #[cfg(feature = "js")]
 mod event_source;

@@ -1,5 +1,6 @@
-//! Test hooks: thin public wrappers over the crate-internal body reader and timer, so that the
-//! wasm-bindgen tests in `tests/` can drop them at chosen points and observe what they release.
+//! Test hooks: thin public wrappers over the crate-internal body reader, step runner and timer, so
+//! that the wasm-bindgen tests in `tests/` can drop them at chosen points and observe what they
+//! release, or when they run.
 //! Behind the `test-support` feature; not part of the API.
 
 use std::future::Future;
@@ -27,6 +28,12 @@ impl Body {
             crate::body::Chunk::Error(error) => Some(Err(error)),
         }
     }
+}
+
+/// [`crate::drive::spawn`]: runs `future` as the JS face runs a step, polled again right inside
+/// the read callback that wakes it.
+pub fn spawn_step(future: impl Future<Output = ()> + 'static) {
+    crate::drive::spawn(future);
 }
 
 /// [`crate::timer::Sleep`]: resolves after a delay; dropped early, clears its timer.

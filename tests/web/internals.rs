@@ -5,7 +5,7 @@
 
 use futures::future::{select, Either};
 use js_sys::{Array, Object, Uint8Array};
-use rust_eventsource::test_hooks::{Body, Sleep};
+use rust_eventsource::test_hooks::{spawn_step, Body, Sleep};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -114,6 +114,30 @@ async fn a_body_reads_every_chunk_through_one_pair_of_callbacks() {
     assert_eq!(callbacks.length(), 6, "one then(onValue, onError) per read");
     let distinct = js("callbacks", "return new Set(callbacks).size").call1(&JsValue::NULL, &callbacks).unwrap();
     assert_eq!(distinct, 2, "the reads made callbacks of their own");
+}
+
+#[wasm_bindgen_test]
+async fn a_step_woken_by_its_read_runs_inside_the_read_callback() {
+    let state = controlled_stream();
+    let mut body = body_of(&state);
+    let step_state = state.clone();
+    spawn_step(async move {
+        let chunk = text(body.next().await.unwrap().unwrap());
+        js_sys::Reflect::set(&step_state, &"stepped".into(), &chunk.into()).unwrap();
+    });
+    // The step's first poll (queued) issues the read; nothing is queued yet, so it waits.
+    delay(0).await;
+    assert!(get(&state, "stepped").is_undefined(), "the step ran without a chunk");
+    // The chunk settles the read: its callback is the next microtask. A JS microtask queued right
+    // after it sees the step done only if the step ran inside that callback, not in a microtask
+    // of its own queued from there (which would run after this one).
+    call(&state, "push", "chunk");
+    js("state", "Promise.resolve().then(() => { state.seen = state.stepped; })").call1(&JsValue::NULL, &state).unwrap();
+    delay(0).await;
+    assert_eq!(get(&state, "stepped"), "chunk");
+    assert_eq!(get(&state, "seen"), "chunk", "the step ran in a later microtask than its read's callback");
+    let thrown: Array = get(&state, "thrown").unchecked_into();
+    assert_eq!(thrown.length(), 0, "the read's callback threw");
 }
 
 #[wasm_bindgen_test]
