@@ -1,5 +1,5 @@
 // Runs the benchmark suite of issue 5 and writes BENCHMARKS.md and BENCHMARKS.svg at the root.
-//   node bench/run.js           the full run (~8 minutes on 2 cores)
+//   node bench/run.js           the full run (~9 minutes on 2 cores)
 //   node bench/run.js --smoke   a tiny run (~25 s) that checks everything still works
 // Needs pkg/ built and bench/node_modules installed: scripts/bench.sh does both.
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/chromium.mjs";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite (bench/run.js): installs bench/'s own dependencies if missing,
-# builds pkg/ if missing, then writes BENCHMARKS.md and BENCHMARKS.svg (about 8 minutes on 2 cores).
+# builds pkg/ if missing, then writes BENCHMARKS.md and BENCHMARKS.svg (about 9 minutes on 2 cores).
 #   bash scripts/bench.sh           the full run
 #   bash scripts/bench.sh --smoke   a quick run (about 40 s) whose report goes to bench/.out/
 set -euo pipefail
