@@ -378,10 +378,15 @@ const WHY = [
       "V8's await machinery fare in a run (a conforming iterator alone measured 90-100 ns per step and 175 ns " +
       "in later rounds of the same process). That is a bound from measured parts, not a proof that no parse " +
       "could be faster; not met where it shows a miss. Before session 4 the step's limit row was an async " +
-      "generator (190 ns per step in Node), which overstated the floor. Session 6, the same kind of process " +
-      "(8 MiB, 15-21 rounds, medians of round-by-round ratios against eventsource-client): our `for await` " +
-      "0.76-0.85x, the read and the step alone 0.97-1.08x, `batches()` 1.97-1.99x: a per-event iterator whose " +
-      "parse and objects cost nothing would only tie the peer. The same bench's Node tiny runs, with and " +
+      "generator (190 ns per step in Node), which overstated the floor. Until session 6 the end-to-end row's " +
+      "awaits resumed the whole frame of the function that reads the body, which cost 50-60 ns per event more " +
+      "(Node, tiny: 189-193 ns per event, read included, against 128-144 ns with the steps in a function of " +
+      "their own): the runs that showed that row above the peer's whole time (122% in two Node runs) proved " +
+      "nothing. Corrected, in the same kind of process (8 MiB, 15 rounds, medians of round-by-round ratios " +
+      "against eventsource-client): our `for await` 0.87-0.90x, the read and the step alone 1.64-1.81x, " +
+      "`batches()` 1.79-2.13x; our step (the next() call, its promise and result object) cost 7-48 ns per " +
+      "event over that bare step, and our decode, parse and event object 74-92 ns. The same bench's Node " +
+      "tiny runs, with and " +
       "without the parse section before them in the process, measured ours at 152-262 ns per event and the " +
       "peer at 116-187: the machine's slow spells cost our promise-heavy loop more than the peer's callbacks.",
   },
@@ -636,8 +641,8 @@ export function render(results) {
       "what any client that hands out JS strings pays at least, so the ceiling for such clients; and with each chunk copied " +
       "into wasm memory first and decoded from there as our wrapper decodes a batch (the least our design pays). " +
       "The row `raw fetch + for await over resolved steps` reads the body as raw fetch does and awaits one resolved " +
-      "promise per event the bytes read so far complete, with no decode and no parse: what any client that hands " +
-      "out events one `for await` step at a time pays at least. " +
+      "promise per event the bytes read so far complete (in a small function of their own, as a client's loop), with " +
+      "no decode and no parse: what any client that hands out events one `for await` step at a time pays at least. " +
       `A client that would need more than ${C.endToEnd.maxRunMs / 1000} s per run (by its warm-up) reads a shorter stream, as marked. ` +
       "Playwright keeps a DevTools session on the page, which may slow DOM event dispatch (the native `EventSource` and the `eventsource` package).",
   );

@@ -341,12 +341,24 @@ export async function rawFetch(url, bytes, { decode, eventLength } = {}) {
     if (done) break;
     got += value.length;
     if (decode) length += decode(value).length;
-    if (eventLength) for await (const one of resolvedSteps(Math.floor(got / eventLength) - stepped, 1)) stepped += one;
+    if (eventLength) stepped += await stepThrough(Math.floor(got / eventLength) - stepped);
   }
   reader.cancel().catch(() => {});
   if (got !== bytes) throw new Error(`raw fetch: got ${got} of ${bytes} bytes`);
   if (eventLength && stepped * eventLength !== bytes) throw new Error(`raw fetch: ${stepped} steps`);
   return length;
+}
+
+/**
+ * `n` resolved steps of a `for await` in a function of their own, as a client's loop is: an await
+ * resumes its function's whole frame, and in rawFetch's, with the reader and its counters, each
+ * step cost 50-60 ns more (Node, tiny events, read included: 189-193 ns per event against
+ * 128-144; session 6), more than our own source's step.
+ */
+async function stepThrough(n) {
+  let stepped = 0;
+  for await (const one of resolvedSteps(n, 1)) stepped += one;
+  return stepped;
 }
 
 export const RAW = "raw fetch (ceiling)";
