@@ -4,7 +4,7 @@
 //     fetchEventSource?, NativeEventSource?, wasmMemoryBytes(), now() }
 // Figures come back raw (milliseconds per run); medians and ratios are taken by report.js.
 
-import { chunksOf, makeStream, streamInfo } from "./shapes.js";
+import { chunksOf, makeStream, SHAPES, streamInfo } from "./shapes.js";
 
 const PARSE_CHUNK = 16 * 1024;
 /** No single run may take longer than this: a stuck client fails the run, not the bench. */
@@ -414,8 +414,96 @@ export const DECODE_LIMITS = {
  */
 export const STEP_LIMIT = "limit: raw fetch + for await over resolved steps";
 
+/**
+ * What any client that hands out event objects one `for await` step at a time, through an iterator
+ * its callers can trust, pays at least: the raw read, one decode per chunk (the cheapest: latin1 in
+ * Node, as our wrapper decodes ASCII; one `TextDecoder.decode` elsewhere, as DECODE_LIMITS), and per
+ * event one slice of the data's length, the event object, and a step of a conforming iterator: a
+ * result object and a resolved promise made per `next()` (a caller may hold several steps at once,
+ * so neither can be reused as STEP_LIMIT's is). No scan and no field: the events are where the
+ * shape's fixed layout puts them, the type and ID are constants. What is left of a callback
+ * client's time per event is all that finding the events may cost.
+ */
+export const EVENT_LIMIT = "limit: raw fetch + decode + for await over event objects";
+
+export async function eventFloor(url, info) {
+  const sample = SHAPES[info.shape].event(0);
+  const layout = {
+    length: info.eventLength,
+    dataAt: sample.indexOf("data: ") + 6,
+    dataLength: info.dataSum / info.count,
+    type: info.type,
+  };
+  const decode = cheapestDecode();
+  const response = await fetch(url, { cache: "no-store" });
+  const reader = response.body.getReader();
+  // The decoded chunks from the one that holds the next event's first byte on: { at, text }.
+  const pieces = [];
+  let got = 0;
+  let stepped = 0;
+  let dataSum = 0;
+  while (got < info.bytes) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    pieces.push({ at: got, text: decode(value) });
+    got += value.length;
+    const n = Math.floor(got / layout.length) - stepped;
+    if (n > 0) dataSum += await stepThroughEvents(eventSteps(pieces, stepped, n, layout));
+    stepped += n;
+    while (pieces.length > 1 && pieces[1].at <= stepped * layout.length) pieces.shift();
+  }
+  reader.cancel().catch(() => {});
+  if (got !== info.bytes || stepped !== info.count || dataSum !== info.dataSum)
+    throw new Error(`event floor: ${got} of ${info.bytes} bytes, ${stepped} events, ${dataSum} data`);
+}
+
+function cheapestDecode() {
+  const { Buffer: NodeBuffer, process } = globalThis;
+  if (typeof process?.versions?.node === "string")
+    return (chunk) => NodeBuffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
+  const decoder = new TextDecoder();
+  return (chunk) => decoder.decode(chunk);
+}
+
+/** A conforming iterator over `n` events from event number `first`, sliced out of `pieces`. */
+function eventSteps(pieces, first, n, { length, dataAt, dataLength, type }) {
+  let event = first;
+  let piece = 0;
+  const end = first + n;
+  const slice = (from, to) => {
+    while (pieces[piece].at + pieces[piece].text.length <= from) piece++;
+    let { at, text } = pieces[piece];
+    if (to <= at + text.length) return text.slice(from - at, to - at);
+    let joined = text.slice(from - at);
+    for (let k = piece + 1; at + text.length < to; k++) {
+      ({ at, text } = pieces[k]);
+      joined += text.slice(0, to - at);
+    }
+    return joined;
+  };
+  return {
+    next() {
+      if (event === end) return Promise.resolve({ value: undefined, done: true });
+      const from = event++ * length + dataAt;
+      const value = { type, data: slice(from, from + dataLength), lastEventId: "" };
+      return Promise.resolve({ value, done: false });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** A client's loop over `steps`, in a function of its own (see stepThrough). */
+async function stepThroughEvents(steps) {
+  let dataSum = 0;
+  for await (const event of steps) dataSum += event.data.length;
+  return dataSum;
+}
+
 const KEEP_FULL = [
   STEP_LIMIT,
+  EVENT_LIMIT,
   "rust-eventsource",
   "rust-eventsource batches()",
   "fetch + eventsource-parser",
@@ -430,7 +518,7 @@ export function clientNames(libs) {
     if (name === "@microsoft/fetch-event-source") return Boolean(libs.fetchEventSource);
     return true;
   });
-  return [...names, ...Object.keys(DECODE_LIMITS), STEP_LIMIT, RAW];
+  return [...names, ...Object.keys(DECODE_LIMITS), STEP_LIMIT, EVENT_LIMIT, RAW];
 }
 
 function streamUrl(base, shape, bytes) {
@@ -442,6 +530,7 @@ async function runClient(libs, name, base, info) {
   if (name === RAW) return rawFetch(url, info.bytes);
   if (name in DECODE_LIMITS) return rawFetch(url, info.bytes, { decode: DECODE_LIMITS[name]() });
   if (name === STEP_LIMIT) return rawFetch(url, info.bytes, { eventLength: info.eventLength });
+  if (name === EVENT_LIMIT) return eventFloor(url, info);
   let dataSum = 0;
   let seen = 0;
   await CLIENTS[name](libs, url, info, (data) => {
