@@ -15,6 +15,12 @@ const CLIENT_PEER = "eventsource-client";
 /** The large-events target against raw fetch, the ceiling. */
 const CEILING = 0.85;
 const NATIVE = "EventSource (native)";
+/** The runtimes, as results key them and as the report names them. */
+const RUNTIMES = [
+  ["chromium", "Chromium"],
+  ["node", "Node"],
+];
+const runtimeName = Object.fromEntries(RUNTIMES);
 
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -83,9 +89,10 @@ function check(name, value, target, { unit = "x", lowerIsBetter = false, limit }
   }
   // A limit row measured slower than ours (it does less than ours does) shows the run's noise,
   // larger than the gap: it bounds nothing.
-  const limitPass = limit === undefined || limit < value ? undefined : limit >= target;
-  if (!pass && limitPass === false) margin += `; its limit row ${fmt.x(limit)} misses too`;
-  if (!pass && limit !== undefined && limit < value)
+  const bounds = limit !== undefined && limit >= value;
+  const outOfReach = !pass && bounds && limit < target;
+  if (outOfReach) margin += `; its limit row ${fmt.x(limit)} misses too`;
+  if (!pass && limit !== undefined && !bounds)
     margin += `; its limit row ${fmt.x(limit)} measured under ours: noise, no bound`;
   return {
     name,
@@ -93,7 +100,7 @@ function check(name, value, target, { unit = "x", lowerIsBetter = false, limit }
     target: `${lowerIsBetter ? "≤" : "≥"} ${show(target)}`,
     limit: limit === undefined ? "–" : fmt.x(limit),
     pass,
-    outOfReach: !pass && limitPass === false,
+    outOfReach,
     margin,
   };
 }
@@ -202,17 +209,13 @@ function nativeAndMemoryTargets(results) {
 /** The targets of issue 12 (speed) and issue 13 (size), in the order the issues list them. */
 function targets(parse, e2e, latency, size) {
   const list = [];
-  const runtimes = [
-    ["chromium", "Chromium"],
-    ["node", "Node"],
-  ];
-  for (const [runtime, R] of runtimes) {
+  for (const [runtime, R] of RUNTIMES) {
     for (const shape of SHAPE_NAMES) {
       const ratio = parse[runtime][shape].variants[OURS_PARSER].ratio;
       list.push(check(`parse, ${R}, ${shape}: SseParser / eventsource-parser`, ratio, 1));
     }
   }
-  for (const [runtime, R] of runtimes) {
+  for (const [runtime, R] of RUNTIMES) {
     for (const shape of SHAPE_NAMES) {
       const { clients } = e2e[runtime][shape];
       const ratio = clients[OURS].vsClientPeer;
@@ -223,7 +226,7 @@ function targets(parse, e2e, latency, size) {
       );
     }
   }
-  for (const [runtime, R] of runtimes) {
+  for (const [runtime, R] of RUNTIMES) {
     for (const shape of SHAPE_NAMES) {
       const ratio = e2e[runtime][shape].clients[OURS_BATCH].vsFetchParser;
       list.push(check(`end to end, ${R}, ${shape}: batches() / fetch + eventsource-parser`, ratio, 1));
@@ -237,7 +240,7 @@ function targets(parse, e2e, latency, size) {
       { limit: e2e.node.typical.clients[EVENT_LIMIT]?.vsFetchParser },
     ),
   );
-  for (const [runtime, R] of runtimes) {
+  for (const [runtime, R] of RUNTIMES) {
     list.push(
       check(
         `end to end, ${R}, large: for await / raw fetch (the ceiling)`,
@@ -415,7 +418,8 @@ const WHY = [
       "for the bare one). A 16 KiB step instead of 64 KiB (smaller batches, less out of cache) measured the " +
       "same (0.80x and 0.81x against the peer, Node, 15 rounds, session 7). So on tiny events the target " +
       "sits at this limit: a `for await` client, which must also find the events, reaches a callback client " +
-      "only in a run where the limit row is ahead of the peer by more than finding the events costs. Before session 4 the step's limit row was an async generator, and " +
+      "only in a run where the limit row is ahead of the peer by more than finding the events costs. " +
+      "Before session 4 the step's limit row was an async generator, and " +
       "until session 6 the end-to-end step row's awaits resumed the whole frame of the function that reads " +
       "the body (50-60 ns per event more): both overstated the floor.",
   },
@@ -660,9 +664,9 @@ export function render(results) {
       "A `–` is a run that took less than the clock's resolution (in Chromium `performance.now()` counts in steps of 0.1 ms): " +
       "as the steps of the few large events may.",
   );
-  for (const runtime of ["chromium", "node"]) {
+  for (const [runtime, R] of RUNTIMES) {
     md.push("");
-    md.push(`### ${runtime === "chromium" ? "Chromium" : "Node"}`);
+    md.push(`### ${R}`);
     md.push("");
     const rows = [];
     for (const shape of SHAPE_NAMES) {
@@ -705,9 +709,9 @@ export function render(results) {
       `A client that would need more than ${C.endToEnd.maxRunMs / 1000} s per run (by its warm-up) reads a shorter stream, as marked. ` +
       "Playwright keeps a DevTools session on the page, which may slow DOM event dispatch (the native `EventSource` and the `eventsource` package).",
   );
-  for (const runtime of ["chromium", "node"]) {
+  for (const [runtime, R] of RUNTIMES) {
     md.push("");
-    md.push(`### ${runtime === "chromium" ? "Chromium" : "Node"}`);
+    md.push(`### ${R}`);
     for (const shape of SHAPE_NAMES) {
       const r = e2e[runtime][shape];
       md.push("");
@@ -734,11 +738,11 @@ export function render(results) {
       `${C.latency.rounds} round(s) with the clients in rotating order, pooled. Milliseconds. The percentiles are of a few hundred ` +
       "samples: p99 is the 3rd to 6th slowest event, so it moves by a millisecond or two between runs.",
   );
-  for (const runtime of ["chromium", "node"]) {
+  for (const [runtime, R] of RUNTIMES) {
     const L = latency[runtime];
     md.push("");
     md.push(
-      `### ${runtime === "chromium" ? "Chromium" : "Node"} (clock offset ${L.clock.offset.toFixed(2)} ms, found over a ${L.clock.rtt.toFixed(2)} ms round trip)`,
+      `### ${R} (clock offset ${L.clock.offset.toFixed(2)} ms, found over a ${L.clock.rtt.toFixed(2)} ms round trip)`,
     );
     md.push("");
     md.push(
@@ -817,7 +821,7 @@ export function render(results) {
         "still open after waiting",
       ],
       Object.entries(results.memory.cycles).map(([runtime, r]) => [
-        runtime === "chromium" ? "Chromium" : "Node",
+        runtimeName[runtime],
         perSecond(r.n, r.ms).toFixed(0),
         fmt.bytes(r.before.heap),
         fmt.bytes(r.after.heap),
@@ -905,11 +909,7 @@ export function render(results) {
 
   // The chart shows the ratios of the targets table, each with its target and limit row.
   const groups = [];
-  const runtimes = [
-    ["chromium", "Chromium"],
-    ["node", "Node"],
-  ];
-  for (const [runtime, R] of runtimes) {
+  for (const [runtime, R] of RUNTIMES) {
     groups.push({
       title: `Parse, ${R}: ours / eventsource-parser`,
       bars: SHAPE_NAMES.flatMap((shape) => [
@@ -919,7 +919,7 @@ export function render(results) {
       ]),
     });
   }
-  for (const [runtime, R] of runtimes) {
+  for (const [runtime, R] of RUNTIMES) {
     const clients = (shape) => e2e[runtime][shape].clients;
     groups.push({
       title: `End to end, ${R}: ours / eventsource-client (onMessage)`,
@@ -945,7 +945,7 @@ export function render(results) {
   }
   groups.push({
     title: "End to end: for await / raw fetch (the ceiling)",
-    bars: runtimes.flatMap(([runtime, R]) =>
+    bars: RUNTIMES.flatMap(([runtime, R]) =>
       SHAPE_NAMES.map((shape) => ({
         label: `${R}, ${shape}`,
         value: e2e[runtime][shape].clients[OURS].vsRaw,
